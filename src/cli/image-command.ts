@@ -1,0 +1,101 @@
+import { Command } from 'commander';
+import { join, resolve } from 'node:path';
+import { ImageStore } from '../image/image-store.js';
+import type { ImageRecord } from '../image/types.js';
+import { age, dataDirOption, fail, jsonOption, printJson, printTable } from './output.js';
+
+interface StoreOptions {
+  dataDir: string;
+  json?: boolean;
+}
+
+/** `podlet image ...`: the local image store, used directly (no daemon needed). */
+export function imageCommand(): Command {
+  return new Command('image')
+    .description('manage the local image store')
+    .addCommand(
+      storeCommand('import', 'import an OCI archive or a docker save archive')
+        .argument('<file>', 'the archive (oci-archive tar or docker save tar, optionally gzip-compressed)')
+        .action(withStore(importImages)),
+    )
+    .addCommand(storeCommand('ls', 'list images').action(withStore(listImages)))
+    .addCommand(
+      storeCommand('rm', 'remove an image name (by name, ID or ID prefix: all its names)')
+        .argument('<ref>', 'image reference or ID')
+        .action(withStore(removeImage)),
+    )
+    .addCommand(
+      // Nothing tells the CLI which images containers use yet, so prune here removes every image.
+      storeCommand('prune', 'remove all images, then the blobs and layers no image needs').action(
+        withStore(pruneImages),
+      ),
+    );
+}
+
+function storeCommand(name: string, description: string): Command {
+  return new Command(name).description(description).addOption(dataDirOption()).addOption(jsonOption());
+}
+
+/** Opens the store under `<data-dir>/images` and runs the subcommand; any error is one `podlet: ...` line, exit 1. */
+function withStore(
+  action: (store: ImageStore, options: StoreOptions, args: readonly string[]) => Promise<void>,
+): (this: Command) => Promise<void> {
+  return async function (this: Command) {
+    const options = this.opts<StoreOptions>();
+    try {
+      await action(await ImageStore.open(join(options.dataDir, 'images')), options, this.args);
+    } catch (e) {
+      fail(e);
+    }
+  };
+}
+
+async function importImages(
+  store: ImageStore,
+  options: StoreOptions,
+  [file = '']: readonly string[],
+): Promise<void> {
+  const records = await store.importArchive(resolve(file));
+  if (options.json) return printJson(records);
+  for (const name of records.flatMap((r) => r.names)) process.stdout.write(`Loaded image: ${name}\n`);
+}
+
+async function listImages(store: ImageStore, options: StoreOptions): Promise<void> {
+  const records = await store.list();
+  if (options.json) return printJson(records);
+  const rows = records.flatMap((r: ImageRecord) =>
+    r.names.map((name) => [name, r.manifestDigest, humanSize(r.size), age(r.created)]),
+  );
+  printTable(['REFERENCE', 'DIGEST', 'SIZE', 'CREATED'], rows);
+}
+
+async function removeImage(
+  store: ImageStore,
+  options: StoreOptions,
+  [reference = '']: readonly string[],
+): Promise<void> {
+  await store.remove(reference);
+  if (options.json) return printJson({ deleted: reference });
+  process.stdout.write(`Deleted: ${reference}\n`);
+}
+
+async function pruneImages(store: ImageStore, options: StoreOptions): Promise<void> {
+  const result = await store.prune(new Set());
+  if (options.json) return printJson(result);
+  process.stdout.write(
+    `Deleted images: ${result.removedImages}\nDeleted layers: ${result.removedLayers}\n` +
+      `Total reclaimed space: ${humanSize(result.freedBytes)}\n`,
+  );
+}
+
+/** Decimal units with three significant digits, as docker and crictl print sizes (go-units HumanSizeWithPrecision). */
+export function humanSize(bytes: number): string {
+  const units = ['B', 'kB', 'MB', 'GB', 'TB', 'PB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return `${Number(value.toPrecision(3))}${units[unit]}`;
+}

@@ -1,0 +1,15 @@
+import { Command } from 'commander';
+import { doctorCommand } from './doctor.js';
+import { imageCommand } from './image-command.js';
+import { psCommand } from './ps-command.js';
+import { serveCommand } from './serve-command.js';
+
+const program = new Command('podlet')
+  .description('a single-node Kubernetes Pod runtime on runc, conmon, catatonit and CNI')
+  .version('0.1.0')
+  .addCommand(serveCommand())
+  .addCommand(psCommand())
+  .addCommand(imageCommand())
+  .addCommand(doctorCommand());
+
+await program.parseAsync(process.argv);

@@ -1,0 +1,87 @@
+import { Command, Option } from 'commander';
+import { hostname } from 'node:os';
+import { ImageStore } from '../image/store.js';
+import { Kubelet } from '../kubelet/kubelet.js';
+import { readStaticPods, watchManifestDir } from '../kubelet/static-pods.js';
+import { ContainerRuntime } from '../runtime/runtime.js';
+import { ensureDir } from '../util/fs.js';
+import { createLogger } from '../util/log.js';
+import { checkHost } from './doctor.js';
+import { dataDirOption, fail } from './output.js';
+
+export interface ServeOptions {
+  dataDir: string;
+  manifests?: string;
+  bridge: string;
+  podCidr: string;
+  cgroupParent: string;
+  nodeName: string;
+  clusterDomain: string;
+  podPidsLimit: string;
+  logLevel: string;
+}
+
+export function serveCommand(): Command {
+  return new Command('serve')
+    .description('run the node: static pods from --manifests (and, later, the Kubernetes API)')
+    .addOption(dataDirOption())
+    .option('--manifests <dir>', 'static pod manifests directory (like the kubelet staticPodPath)')
+    .option('--bridge <name>', 'Linux bridge for pod networking', 'podlet0')
+    .option('--pod-cidr <cidr>', 'IPv4 range for pod IPs', '10.85.0.0/24')
+    .option('--cgroup-parent <name>', 'cgroup under which pod cgroups are made', 'podlet')
+    .option('--node-name <name>', 'this node\'s name', hostname().toLowerCase())
+    .option('--cluster-domain <domain>', 'DNS domain of the cluster', 'cluster.local')
+    .option('--pod-pids-limit <n>', 'pids.max of each pod cgroup (-1: none)', '4096')
+    .addOption(new Option('--log-level <level>', 'log level').default('info').choices(['debug', 'info', 'warn', 'error']))
+    .action(async (o: ServeOptions) => {
+      try {
+        await serve(o);
+      } catch (e) {
+        fail(e);
+      }
+    });
+}
+
+async function serve(o: ServeOptions): Promise<void> {
+  const logger = createLogger({ level: o.logLevel });
+  const problems = (await checkHost({ podCidr: o.podCidr, bridge: o.bridge })).filter((p) => p.fatal);
+  if (problems.length > 0) {
+    throw new Error(`${problems.map((p) => p.problem).join('; ')} (run \`podlet doctor\` for the fixes)`);
+  }
+  await ensureDir(o.dataDir, 0o700);
+  const runtime = await ContainerRuntime.open({ dataDir: o.dataDir, bridge: o.bridge, podCidr: o.podCidr, cgroupParent: o.cgroupParent, logger });
+  const images = await ImageStore.open(`${o.dataDir}/images`, logger);
+  const kubelet = new Kubelet({
+    runtime,
+    images,
+    logger,
+    clusterDomain: o.clusterDomain,
+    hostResolvConfPath: '/etc/resolv.conf',
+    podPidsLimit: Number(o.podPidsLimit),
+    shmSizeBytes: 64 * 1024 * 1024,
+  });
+  const loadManifests = async (): Promise<void> => {
+    if (!o.manifests) return kubelet.setDesiredPods([]);
+    const { pods, errors } = await readStaticPods(o.manifests, o.nodeName);
+    for (const e of errors) logger.error({ source: e.source, field: e.field }, e.message);
+    // A file that cannot be read keeps no pod; its error names the file and field, other pods are untouched.
+    kubelet.setDesiredPods(pods);
+  };
+  await kubelet.start();
+  await loadManifests();
+  const stopWatch = o.manifests
+    ? watchManifestDir(o.manifests, () => void loadManifests().catch((err) => logger.error({ err }, 'manifest reload failed')), logger)
+    : () => undefined;
+  logger.info({ dataDir: o.dataDir, manifests: o.manifests, bridge: o.bridge, podCidr: o.podCidr }, 'podlet serving');
+  await new Promise<void>((resolve) => {
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => resolve());
+  });
+  // Containers outlive the daemon on purpose: stopping podlet stops only podlet.
+  logger.info('shutting down; pods keep running');
+  stopWatch();
+  await kubelet.stop();
+  if ((await runtime.listPods()).length === 0) {
+    await runtime.network.removeBridge();
+    await runtime.cgroups.removeParentIfEmpty();
+  }
+}

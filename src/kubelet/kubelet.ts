@@ -1,0 +1,114 @@
+import type { Pod } from 'kubernetes-types/core/v1.js';
+import type { Logger } from '../util/log.js';
+import { gracePeriod, PodWorker, type PodWorkerDeps } from './pod-worker.js';
+
+/** How often the runtime is relisted to catch what no event reported (the kubelet's PLEG relist is 1 s). */
+export const RELIST_INTERVAL_MS = 1000;
+
+interface PodSlot {
+  pod: Pod | undefined;
+  running: Promise<void> | undefined;
+  dirty: boolean;
+  lastError: string | undefined;
+}
+
+/**
+ * Drives every pod toward its spec: one serialized worker per pod UID, woken by changes to the desired set, by
+ * container exits and by the periodic relist; pods that are no longer desired are stopped and removed.
+ */
+export class Kubelet {
+  private readonly slots = new Map<string, PodSlot>();
+  private readonly worker: PodWorker;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly logger: Logger;
+
+  constructor(private readonly deps: PodWorkerDeps) {
+    this.worker = new PodWorker(deps);
+    this.logger = deps.logger;
+  }
+
+  /** Replaces the desired set of pods (static pods today; API pods later go through the same path). */
+  setDesiredPods(pods: Pod[]): void {
+    const wanted = new Map(pods.map((p) => [p.metadata?.uid ?? '', p]));
+    for (const [uid, slot] of this.slots) if (!wanted.has(uid)) this.schedule(uid, slot, undefined);
+    for (const [uid, pod] of wanted) this.schedule(uid, this.slot(uid), pod);
+  }
+
+  async start(): Promise<void> {
+    await this.deps.runtime.cleanUpIncomplete();
+    this.deps.runtime.watchExits((id) => void this.onContainerExit(id));
+    this.timer = setInterval(() => void this.relist(), RELIST_INTERVAL_MS);
+    await this.relist();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    this.deps.runtime.close();
+    await Promise.all([...this.slots.values()].map((s) => s.running));
+  }
+
+  /** Resolves when every pod worker is idle; for tests and orderly shutdown. */
+  async idle(): Promise<void> {
+    while ([...this.slots.values()].some((s) => s.running)) {
+      await Promise.all([...this.slots.values()].map((s) => s.running));
+    }
+  }
+
+  /** Includes runtime pods nobody asked for (left by a removed manifest while podlet was down). */
+  private async relist(): Promise<void> {
+    try {
+      for (const p of await this.deps.runtime.listPods()) {
+        if (!this.slots.has(p.podUid)) this.schedule(p.podUid, this.slot(p.podUid), undefined);
+      }
+      for (const [uid, slot] of this.slots) this.schedule(uid, slot, slot.pod);
+    } catch (err) {
+      this.logger.error({ err }, 'relist failed');
+    }
+  }
+
+  private async onContainerExit(containerId: string): Promise<void> {
+    const record = await this.deps.runtime.containers.load(containerId).catch(() => undefined);
+    const slot = record && this.slots.get(record.podUid);
+    if (record && slot) this.schedule(record.podUid, slot, slot.pod);
+  }
+
+  private slot(uid: string): PodSlot {
+    let slot = this.slots.get(uid);
+    if (!slot) this.slots.set(uid, (slot = { pod: undefined, running: undefined, dirty: false, lastError: undefined }));
+    return slot;
+  }
+
+  private schedule(uid: string, slot: PodSlot, pod: Pod | undefined): void {
+    const previous = slot.pod;
+    slot.pod = pod;
+    if (slot.running) {
+      slot.dirty = true;
+      return;
+    }
+    slot.running = this.work(uid, slot, previous).finally(() => {
+      slot.running = undefined;
+      if (slot.dirty) {
+        slot.dirty = false;
+        this.schedule(uid, slot, slot.pod);
+      }
+    });
+  }
+
+  private async work(uid: string, slot: PodSlot, previous: Pod | undefined): Promise<void> {
+    const pod = slot.pod;
+    try {
+      if (pod) {
+        await this.worker.sync(pod);
+      } else {
+        await this.worker.kill(uid, previous ? gracePeriod(previous) : 30);
+        if (!slot.pod) this.slots.delete(uid);
+      }
+      slot.lastError = undefined;
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      // Logged once per distinct failure: the relist retries every second.
+      if (message !== slot.lastError) this.logger.error({ pod: pod?.metadata?.name, uid, err }, 'pod sync failed');
+      slot.lastError = message;
+    }
+  }
+}

@@ -1,0 +1,207 @@
+import { readFile } from 'node:fs/promises';
+import type { Container, Pod } from 'kubernetes-types/core/v1.js';
+import { computeQosClass } from '../api/qos.js';
+import { podCgroupValues } from '../api/resources.js';
+import type { ImageStore } from '../image/store.js';
+import { podFqdn, podHostname, renderResolvConf } from '../network/dns-files.js';
+import type { ContainerRuntime, PodRuntimeState } from '../runtime/runtime.js';
+import type { ContainerKind, ContainerStatus, SandboxStatus } from '../runtime/types.js';
+import { removeTree } from '../util/fs.js';
+import type { Logger } from '../util/log.js';
+import { CrashBackoff } from './backoff.js';
+import { containerConfig, containerSpecHash } from './container-config.js';
+import { podPortMappings } from './ports.js';
+import { setUpPodVolumes, tearDownPodVolumes } from './volumes.js';
+
+export interface PodWorkerDeps {
+  runtime: ContainerRuntime;
+  images: ImageStore;
+  logger: Logger;
+  clusterDomain: string;
+  hostResolvConfPath: string;
+  podPidsLimit: number;
+  shmSizeBytes: number;
+}
+
+interface SpecContainer {
+  container: Container;
+  kind: ContainerKind;
+}
+
+/**
+ * One pod's reconcile step (kubelet SyncPod): compare the spec with what the runtime reports and act on the
+ * difference. It keeps no state of its own beyond the crash backoff, so it can run after any daemon restart.
+ */
+export class PodWorker {
+  private readonly backoff = new CrashBackoff();
+
+  constructor(private readonly deps: PodWorkerDeps) {}
+
+  async sync(pod: Pod): Promise<void> {
+    const uid = pod.metadata?.uid ?? '';
+    const state = await this.deps.runtime.podState(uid);
+    const sandbox = await this.ensureSandbox(pod, state);
+    const volumePaths = await setUpPodVolumes(pod, this.deps.runtime.paths.pod(uid));
+    const latest = latestInstances(state.containers.filter((c) => c.record.sandboxId === sandbox.record.id));
+    const policy = pod.spec?.restartPolicy ?? 'Always';
+    for (const step of specContainers(pod)) {
+      const current = latest.get(step.container.name);
+      const done = await this.syncContainer(pod, sandbox, step, current, policy, volumePaths);
+      if (!done) return; // init containers and sidecars run one at a time, in order
+    }
+    await this.removeDeadInstances(state, latest);
+  }
+
+  /** Returns whether the next container in start order may go ahead. */
+  private async syncContainer(
+    pod: Pod,
+    sandbox: SandboxStatus,
+    step: SpecContainer,
+    current: ContainerStatus | undefined,
+    policy: string,
+    volumePaths: Map<string, string>,
+  ): Promise<boolean> {
+    const { container, kind } = step;
+    const log = this.deps.logger.child({ pod: pod.metadata?.name, container: container.name });
+    if (current && (current.state === 'running' || current.state === 'created')) {
+      if (current.record.specHash !== containerSpecHash(container)) {
+        log.info('container definition changed, will be restarted');
+        await this.deps.runtime.containers.stop(current.record.id, gracePeriod(pod));
+        return false;
+      }
+      if (current.state === 'created') await this.deps.runtime.containers.start(current.record.id);
+      return kind !== 'init';
+    }
+    if (current?.state === 'exited') {
+      if (kind === 'init' && current.exitCode === 0) return true;
+      if (!shouldRestart(kind, policy, current.exitCode ?? 1)) return kind === 'regular';
+      const key = `${pod.metadata?.uid}_${container.name}_${current.record.specHash}`;
+      if (!this.backoff.ready(key, Date.parse(current.finishedAt ?? ''))) {
+        log.debug('in crash-loop back-off');
+        return kind === 'regular';
+      }
+    }
+    const attempt = current ? current.record.attempt + 1 : 0;
+    await this.startContainer(pod, sandbox, step, attempt, volumePaths);
+    return kind !== 'init';
+  }
+
+  private async startContainer(
+    pod: Pod,
+    sandbox: SandboxStatus,
+    { container, kind }: SpecContainer,
+    attempt: number,
+    volumePaths: Map<string, string>,
+  ): Promise<void> {
+    const image = await this.deps.images.get(container.image ?? '');
+    if (!image) {
+      throw new Error(
+        `container "${container.name}": image "${container.image}" is not present on this node (podlet image import FILE)`,
+      );
+    }
+    if (sandbox.pid === undefined) throw new Error('sandbox is not running');
+    const config = containerConfig(pod, container, kind, attempt, image, volumePaths);
+    const record = await this.deps.runtime.createContainer(sandbox.record, sandbox.pid, config);
+    await this.deps.runtime.containers.start(record.id);
+    this.deps.logger.info({ pod: pod.metadata?.name, container: container.name, attempt }, 'started container');
+  }
+
+  /** Keeps a ready sandbox; replaces a dead one (kubelet: "Pod sandbox changed, it will be killed and re-created"). */
+  private async ensureSandbox(pod: Pod, state: PodRuntimeState): Promise<SandboxStatus> {
+    const ready = state.sandboxes.find((s) => s.state === 'ready');
+    for (const s of state.sandboxes.filter((s) => s !== ready)) await this.removeSandbox(s.record.id, state, 0);
+    if (ready) return ready;
+    const uid = pod.metadata?.uid ?? '';
+    const qos = computeQosClass(pod);
+    const podCgroupPath = await this.deps.runtime.cgroups.ensurePod(uid, qos, {
+      ...podCgroupValues(pod),
+      pidsLimit: this.deps.podPidsLimit,
+    });
+    const hostResolvConf = await readFile(this.deps.hostResolvConfPath, 'utf8').catch(() => '');
+    const resolv = renderResolvConf({
+      dnsPolicy: pod.spec?.dnsPolicy ?? 'ClusterFirst',
+      hostNetwork: pod.spec?.hostNetwork === true,
+      hostResolvConf,
+      clusterDomain: this.deps.clusterDomain,
+      namespace: pod.metadata?.namespace ?? 'default',
+      ...(pod.spec?.dnsConfig ? { dnsConfig: pod.spec.dnsConfig } : {}),
+    });
+    for (const e of resolv.events) this.deps.logger.warn({ pod: pod.metadata?.name, reason: e.reason }, e.message);
+    const fqdn = podFqdn(pod, this.deps.clusterDomain);
+    return this.deps.runtime.runSandbox({
+      pod,
+      hostname: podHostname(pod),
+      ...(fqdn ? { fqdn } : {}),
+      resolvConf: resolv.content,
+      sharePid: pod.spec?.shareProcessNamespace === true,
+      portMappings: podPortMappings(pod),
+      podCgroupPath,
+      shmSizeBytes: this.deps.shmSizeBytes,
+    });
+  }
+
+  private async removeSandbox(id: string, state: PodRuntimeState, grace: number): Promise<void> {
+    const inSandbox = state.containers.filter((c) => c.record.sandboxId === id);
+    await Promise.all(inSandbox.map((c) => this.deps.runtime.containers.stop(c.record.id, grace)));
+    for (const c of inSandbox) await this.deps.runtime.containers.remove(c.record.id);
+    await this.deps.runtime.sandboxes.remove(id);
+  }
+
+  /** The kubelet keeps the last dead instance of each container (for lastState and --previous logs). */
+  private async removeDeadInstances(state: PodRuntimeState, latest: Map<string, ContainerStatus>): Promise<void> {
+    const keep = new Set([...latest.values()].map((c) => c.record.id));
+    for (const c of state.containers) {
+      if (!keep.has(c.record.id) && c.state === 'exited') await this.deps.runtime.containers.remove(c.record.id);
+    }
+  }
+
+  /** Stops every container (regular ones in parallel, then sidecars in reverse order), then tears the pod down. */
+  async kill(podUid: string, graceSeconds: number): Promise<void> {
+    const state = await this.deps.runtime.podState(podUid);
+    const stop = (kinds: ContainerKind[]) =>
+      state.containers.filter((c) => kinds.includes(c.record.kind) && (c.state === 'running' || c.state === 'created'));
+    await Promise.all(stop(['regular', 'init']).map((c) => this.deps.runtime.containers.stop(c.record.id, graceSeconds)));
+    for (const c of stop(['sidecar']).reverse()) await this.deps.runtime.containers.stop(c.record.id, graceSeconds);
+    for (const s of state.sandboxes) await this.removeSandbox(s.record.id, state, 0);
+    const first = state.containers[0]?.record ?? state.sandboxes[0]?.record;
+    const podDir = this.deps.runtime.paths.pod(podUid);
+    await tearDownPodVolumes(podDir);
+    await removeTree(podDir);
+    if (first) {
+      await removeTree(this.deps.runtime.paths.podLogDir(first.podNamespace, first.podName, podUid));
+    }
+    for (const qos of ['Guaranteed', 'Burstable', 'BestEffort'] as const) {
+      await this.deps.runtime.cgroups.removePod(podUid, qos);
+    }
+    this.backoff.forgetPod(podUid);
+  }
+}
+
+function specContainers(pod: Pod): SpecContainer[] {
+  const init = (pod.spec?.initContainers ?? []).map((c) => ({
+    container: c,
+    kind: (c.restartPolicy === 'Always' ? 'sidecar' : 'init') as ContainerKind,
+  }));
+  const regular = (pod.spec?.containers ?? []).map((c) => ({ container: c, kind: 'regular' as ContainerKind }));
+  return [...init, ...regular];
+}
+
+function latestInstances(containers: ContainerStatus[]): Map<string, ContainerStatus> {
+  const latest = new Map<string, ContainerStatus>();
+  for (const c of containers) {
+    const seen = latest.get(c.record.name);
+    if (!seen || c.record.attempt > seen.record.attempt) latest.set(c.record.name, c);
+  }
+  return latest;
+}
+
+/** Sidecars always restart; a failed init container restarts unless the pod's policy is Never (spec §1). */
+function shouldRestart(kind: ContainerKind, policy: string, exitCode: number): boolean {
+  if (kind === 'sidecar') return true;
+  if (kind === 'init') return policy !== 'Never';
+  return policy === 'Always' || (policy === 'OnFailure' && exitCode !== 0);
+}
+
+export function gracePeriod(pod: Pod): number {
+  return pod.metadata?.deletionGracePeriodSeconds ?? pod.spec?.terminationGracePeriodSeconds ?? 30;
+}

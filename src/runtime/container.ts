@@ -1,0 +1,239 @@
+import { randomBytes } from 'node:crypto';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { Container, Pod } from 'kubernetes-types/core/v1.js';
+import type { ImageRecord } from '../image/types.js';
+import { ensureDir, isNotFound, readJsonIfExists, removeTree, writeJsonAtomic } from '../util/fs.js';
+import type { Logger } from '../util/log.js';
+import { mount, unmount } from '../util/mount.js';
+import type { CgroupManager } from './cgroups/manager.js';
+import { startConmon } from './conmon.js';
+import { buildContainerSpec, stopSignal } from './oci/container-spec.js';
+import type { Mount, Rlimit } from './oci/types.js';
+import type { RuntimePaths } from './paths.js';
+import type { Runc } from './runc.js';
+import type { ContainerKind, ContainerRecord, ContainerStatus, SandboxRecord } from './types.js';
+
+export interface ContainerConfig {
+  pod: Pod;
+  container: Container;
+  kind: ContainerKind;
+  attempt: number;
+  image: ImageRecord;
+  imageRef: string;
+  specHash: string;
+  /** Pod volumes and other mounts decided above the runtime. */
+  mounts: Mount[];
+  extraEnv: { name: string; value: string }[];
+  resources: { cpuShares: number; cpuQuota: number; cpuPeriod: number; memoryLimit: number };
+  oomScoreAdj: number;
+}
+
+/** What an exited container left behind, saved at the first observation so it survives `runc delete`. */
+interface ExitRecord {
+  exitCode: number;
+  finishedAt: string;
+  oomKilled: boolean;
+}
+
+/** Containers: an overlayfs root per container, an OCI config, one conmon each, runc for the rest. */
+export class ContainerManager {
+  constructor(
+    private readonly paths: RuntimePaths,
+    private readonly runc: Runc,
+    private readonly cgroups: CgroupManager,
+    private readonly hostRlimits: Rlimit[],
+    private readonly cgroupNamespace: boolean,
+    private readonly logger: Logger,
+  ) {}
+
+  async create(sandbox: SandboxRecord, sandboxPid: number, config: ContainerConfig): Promise<ContainerRecord> {
+    const id = randomBytes(16).toString('hex');
+    const dir = this.paths.container(id);
+    const record: ContainerRecord = {
+      id,
+      sandboxId: sandbox.id,
+      podUid: sandbox.podUid,
+      podName: sandbox.podName,
+      podNamespace: sandbox.podNamespace,
+      name: config.container.name,
+      kind: config.kind,
+      attempt: config.attempt,
+      image: config.imageRef,
+      imageId: config.image.id,
+      specHash: config.specHash,
+      phase: 'creating',
+      createdAt: new Date().toISOString(),
+      logPath: this.paths.containerLog(sandbox.podNamespace, sandbox.podName, sandbox.podUid, config.container.name, config.attempt),
+      cgroupPath: this.cgroups.containerCgroupPath(dirname(sandbox.cgroupPath), id),
+      stopSignal: stopSignal(config.image.config),
+      sharedPid: sandbox.sharePid,
+    };
+    await ensureDir(dir, 0o700);
+    await this.save(record);
+    try {
+      await this.setUp(record, sandbox, sandboxPid, config);
+      record.phase = 'created';
+      await this.save(record);
+      return record;
+    } catch (e) {
+      this.logger.warn({ pod: record.podName, container: record.name, err: e }, 'container creation failed');
+      await this.remove(id);
+      throw e;
+    }
+  }
+
+  private async setUp(record: ContainerRecord, sandbox: SandboxRecord, sandboxPid: number, config: ContainerConfig) {
+    const dir = this.paths.container(record.id);
+    const rootfs = join(dir, 'rootfs');
+    for (const d of ['rootfs', 'upper', 'work']) await ensureDir(join(dir, d));
+    // overlayfs lists lowerdirs top first; image layers are stored bottom first.
+    const lower = config.image.layers.map((l) => l.dir).reverse().join(':');
+    await mount('overlay', rootfs, 'overlay', [`lowerdir=${lower}`, `upperdir=${join(dir, 'upper')}`, `workdir=${join(dir, 'work')}`]);
+    const terminationLog = join(dir, 'termination-log');
+    await writeFile(terminationLog, '', { mode: 0o666 });
+    await ensureDir(dirname(record.logPath));
+    const podDir = this.paths.pod(sandbox.podUid);
+    const ns = (kind: string): string => `/proc/${sandboxPid}/ns/${kind}`;
+    const spec = buildContainerSpec({
+      pod: config.pod,
+      container: config.container,
+      image: { config: config.image.config },
+      rootfs,
+      ...(await readImageFile(rootfs, 'etc/passwd', 'etcPasswd')),
+      ...(await readImageFile(rootfs, 'etc/group', 'etcGroup')),
+      hostname: sandbox.hostname,
+      namespaces: { network: sandbox.netnsPath, ipc: ns('ipc'), uts: ns('uts'), ...(sandbox.sharePid ? { pid: ns('pid') } : {}) },
+      cgroupNamespace: this.cgroupNamespace,
+      mounts: [
+        bind(join(podDir, 'etc-hosts'), '/etc/hosts'),
+        bind(join(podDir, 'resolv.conf'), '/etc/resolv.conf'),
+        bind(join(podDir, 'hostname'), '/etc/hostname'),
+        { destination: '/dev/shm', type: 'bind', source: join(this.paths.sandbox(sandbox.id), 'shm'), options: ['rbind', 'rw', 'nosuid', 'nodev', 'noexec'] },
+        bind(terminationLog, config.container.terminationMessagePath ?? '/dev/termination-log'),
+        ...config.mounts,
+      ],
+      cgroupsPath: record.cgroupPath,
+      resources: config.resources,
+      oomScoreAdj: config.oomScoreAdj,
+      hostRlimits: this.hostRlimits,
+      extraEnv: config.extraEnv,
+    });
+    await writeJsonAtomic(join(dir, 'config.json'), spec);
+    await startConmon({
+      id: record.id,
+      name: `${record.podName}_${record.name}`,
+      bundle: dir,
+      logPath: record.logPath,
+      exitDir: this.paths.exitDir,
+      socketDir: this.paths.socketDir,
+      runcRoot: this.paths.runcRoot,
+      stdin: config.container.stdin === true,
+      tty: config.container.tty === true,
+    });
+  }
+
+  async start(id: string): Promise<void> {
+    await this.runc.start(id);
+    const record = await this.load(id);
+    if (record) await this.save({ ...record, startedAt: new Date().toISOString() });
+  }
+
+  /** Stop signal, then SIGKILL after the grace period; resolves once the container has exited. */
+  async stop(id: string, graceSeconds: number): Promise<void> {
+    const record = await this.load(id);
+    if (!record) return;
+    const status = await this.status(record);
+    if (status.state !== 'running' && status.state !== 'created') return;
+    await this.runc.kill(id, record.stopSignal, record.sharedPid);
+    if (await this.waitExit(id, Math.max(graceSeconds, 0) * 1000)) return;
+    this.logger.info({ pod: record.podName, container: record.name }, 'grace period over; sending SIGKILL');
+    await this.runc.kill(id, 'SIGKILL', true);
+    await this.waitExit(id, 10_000);
+  }
+
+  /** Waits for conmon's exit file, the event the kernel gives us, with a deadline. */
+  private async waitExit(id: string, timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      try {
+        await stat(this.paths.exitFile(id));
+        return true;
+      } catch (e) {
+        if (!isNotFound(e)) throw e;
+      }
+      const state = await this.runc.state(id);
+      if (!state || state.status === 'stopped') return true;
+      if (Date.now() >= deadline) return false;
+      await new Promise((r) => setTimeout(r, Math.min(50, deadline - Date.now())));
+    }
+  }
+
+  async remove(id: string): Promise<void> {
+    await this.runc.kill(id, 'SIGKILL', true);
+    await this.runc.delete(id);
+    const dir = this.paths.container(id);
+    await unmount(join(dir, 'rootfs'));
+    await removeTree(this.paths.exitFile(id));
+    await removeTree(join(this.paths.socketDir, id));
+    await removeTree(dir);
+  }
+
+  async list(): Promise<ContainerStatus[]> {
+    const ids = await readdir(this.paths.containersDir).catch(() => [] as string[]);
+    const out: ContainerStatus[] = [];
+    for (const id of ids) {
+      const record = await this.load(id);
+      if (record) out.push(await this.status(record));
+    }
+    return out;
+  }
+
+  async load(id: string): Promise<ContainerRecord | undefined> {
+    return readJsonIfExists<ContainerRecord>(join(this.paths.container(id), 'container.json'));
+  }
+
+  /** Observed state: runc's view, conmon's exit file, and the memory cgroup's OOM counter. */
+  async status(record: ContainerRecord): Promise<ContainerStatus> {
+    const exitPath = join(this.paths.container(record.id), 'exit.json');
+    const saved = await readJsonIfExists<ExitRecord>(exitPath);
+    if (saved) return { record, state: 'exited', ...saved };
+    if (record.phase === 'creating') return { record, state: 'unknown', oomKilled: false };
+    const state = await this.runc.state(record.id);
+    if (state?.status === 'running') return { record, state: 'running', pid: state.pid, oomKilled: false };
+    if (state?.status === 'created') return { record, state: 'created', oomKilled: false };
+    const exit = await this.readExitFile(record);
+    if (!exit) return { record, state: 'unknown', oomKilled: false };
+    await writeJsonAtomic(exitPath, exit);
+    return { record, state: 'exited', ...exit };
+  }
+
+  private async readExitFile(record: ContainerRecord): Promise<ExitRecord | undefined> {
+    try {
+      const file = this.paths.exitFile(record.id);
+      const [text, st] = await Promise.all([readFile(file, 'utf8'), stat(file)]);
+      const oomKills = await this.cgroups.readOomKillCount(record.cgroupPath).catch(() => 0);
+      return { exitCode: Number(text.trim()), finishedAt: st.mtime.toISOString(), oomKilled: oomKills > 0 };
+    } catch (e) {
+      if (isNotFound(e)) return undefined;
+      throw e;
+    }
+  }
+
+  private async save(record: ContainerRecord): Promise<void> {
+    await writeJsonAtomic(join(this.paths.container(record.id), 'container.json'), record);
+  }
+}
+
+function bind(source: string, destination: string): Mount {
+  return { destination, type: 'bind', source, options: ['rbind', 'rprivate', 'rw'] };
+}
+
+async function readImageFile<K extends string>(rootfs: string, path: string, key: K): Promise<Partial<Record<K, string>>> {
+  try {
+    return { [key]: await readFile(join(rootfs, path), 'utf8') } as Partial<Record<K, string>>;
+  } catch (e) {
+    if (isNotFound(e)) return {};
+    throw e;
+  }
+}

@@ -1,0 +1,114 @@
+import { watch, type FSWatcher } from 'node:fs';
+import { PodNetwork } from '../network/cni.js';
+import { ensureDir } from '../util/fs.js';
+import type { Logger } from '../util/log.js';
+import { CgroupManager } from './cgroups/manager.js';
+import { detectCgroupMode } from './cgroups/detect.js';
+import { ContainerManager, type ContainerConfig } from './container.js';
+import { readHostRlimits } from './oci/host-rlimits.js';
+import { RuntimePaths } from './paths.js';
+import { Runc } from './runc.js';
+import { SandboxManager, type SandboxConfig } from './sandbox.js';
+import type { ContainerRecord, ContainerStatus, SandboxRecord, SandboxStatus } from './types.js';
+
+export interface RuntimeOptions {
+  dataDir: string;
+  bridge: string;
+  podCidr: string;
+  cgroupParent: string;
+  cgroupRoot?: string;
+  logger: Logger;
+}
+
+/** Everything the runtime knows about one pod, observed from runc, conmon and the kernel. */
+export interface PodRuntimeState {
+  podUid: string;
+  sandboxes: SandboxStatus[];
+  containers: ContainerStatus[];
+}
+
+/**
+ * podlet's container runtime, CRI-shaped: sandboxes and containers whose truth lives in files, runc state and
+ * processes, so that the daemon can die and come back without touching a running container.
+ */
+export class ContainerRuntime {
+  private watcher: FSWatcher | undefined;
+
+  private constructor(
+    readonly paths: RuntimePaths,
+    readonly cgroups: CgroupManager,
+    readonly network: PodNetwork,
+    readonly sandboxes: SandboxManager,
+    readonly containers: ContainerManager,
+    private readonly logger: Logger,
+  ) {}
+
+  static async open(o: RuntimeOptions): Promise<ContainerRuntime> {
+    const paths = new RuntimePaths(o.dataDir);
+    await ensureDir(o.dataDir, 0o700);
+    for (const d of [paths.runcRoot, paths.exitDir, paths.socketDir, paths.sandboxesDir, paths.containersDir, paths.podsDir, paths.logsDir]) {
+      await ensureDir(d, 0o700);
+    }
+    const mode = await detectCgroupMode(o.cgroupRoot);
+    const cgroups = new CgroupManager({ mode, parent: o.cgroupParent, ...(o.cgroupRoot ? { root: o.cgroupRoot } : {}) });
+    const network = new PodNetwork({ bridge: o.bridge, podCidr: o.podCidr, dataDir: `${o.dataDir}/network`, logger: o.logger });
+    const runc = new Runc(paths.runcRoot);
+    const rlimits = await readHostRlimits();
+    const sandboxes = new SandboxManager(paths, runc, network, rlimits, o.logger);
+    const containers = new ContainerManager(paths, runc, cgroups, rlimits, mode === 'v2', o.logger);
+    return new ContainerRuntime(paths, cgroups, network, sandboxes, containers, o.logger);
+  }
+
+  /** Calls `onExit(containerId)` as soon as conmon writes an exit file (inotify; the relist is the safety net). */
+  watchExits(onExit: (id: string) => void): void {
+    this.watcher = watch(this.paths.exitDir, (_event, file) => {
+      if (file) onExit(file.toString());
+    });
+    this.watcher.on('error', (err) => this.logger.error({ err }, 'exit watcher failed'));
+  }
+
+  close(): void {
+    this.watcher?.close();
+  }
+
+  /** Removes what a crash left half-made: records still in `creating` and containers whose sandbox is gone. */
+  async cleanUpIncomplete(): Promise<void> {
+    const sandboxes = await this.sandboxes.list();
+    const sandboxIds = new Set(sandboxes.map((s) => s.record.id));
+    for (const s of sandboxes.filter((s) => s.record.phase === 'creating')) {
+      this.logger.info({ pod: s.record.podName, sandbox: s.record.id }, 'removing half-created sandbox');
+      await this.sandboxes.remove(s.record.id);
+    }
+    for (const c of await this.containers.list()) {
+      if (c.record.phase === 'creating' || !sandboxIds.has(c.record.sandboxId)) {
+        this.logger.info({ pod: c.record.podName, container: c.record.name }, 'removing half-created or orphaned container');
+        await this.containers.remove(c.record.id);
+      }
+    }
+  }
+
+  async listPods(): Promise<PodRuntimeState[]> {
+    const [sandboxes, containers] = await Promise.all([this.sandboxes.list(), this.containers.list()]);
+    const pods = new Map<string, PodRuntimeState>();
+    const get = (uid: string): PodRuntimeState => {
+      let p = pods.get(uid);
+      if (!p) pods.set(uid, (p = { podUid: uid, sandboxes: [], containers: [] }));
+      return p;
+    };
+    for (const s of sandboxes) get(s.record.podUid).sandboxes.push(s);
+    for (const c of containers) get(c.record.podUid).containers.push(c);
+    return [...pods.values()];
+  }
+
+  async podState(podUid: string): Promise<PodRuntimeState> {
+    return (await this.listPods()).find((p) => p.podUid === podUid) ?? { podUid, sandboxes: [], containers: [] };
+  }
+
+  runSandbox(config: SandboxConfig): Promise<SandboxStatus> {
+    return this.sandboxes.run(config);
+  }
+
+  async createContainer(sandbox: SandboxRecord, sandboxPid: number, config: ContainerConfig): Promise<ContainerRecord> {
+    return this.containers.create(sandbox, sandboxPid, config);
+  }
+}

@@ -1,0 +1,193 @@
+import { randomBytes } from 'node:crypto';
+import { chmod, copyFile, readdir, rename } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Pod } from 'kubernetes-types/core/v1.js';
+import { renderEtcHosts } from '../network/dns-files.js';
+import { createNetns, removeNetns } from '../network/netns.js';
+import type { PodNetwork, PortMapping } from '../network/cni.js';
+import { ensureDir, exists, readJsonIfExists, removeTree, writeFileAtomic, writeJsonAtomic } from '../util/fs.js';
+import type { Logger } from '../util/log.js';
+import { mount, unmount } from '../util/mount.js';
+import { startConmon } from './conmon.js';
+import { buildSandboxSpec } from './oci/sandbox-spec.js';
+import type { Rlimit } from './oci/types.js';
+import type { RuntimePaths } from './paths.js';
+import type { Runc } from './runc.js';
+import type { SandboxRecord, SandboxStatus } from './types.js';
+
+export interface SandboxConfig {
+  pod: Pod;
+  hostname: string;
+  /** Set with `subdomain`: written in /etc/hosts before the short name. */
+  fqdn?: string;
+  resolvConf: string;
+  sharePid: boolean;
+  portMappings: PortMapping[];
+  /** The pod's cgroup (relative path); the pause container's cgroup goes below it. */
+  podCgroupPath: string;
+  shmSizeBytes: number;
+}
+
+export const CATATONIT_BINARY = '/usr/bin/catatonit';
+/** The sandbox's oom_score_adj (kubelet qos/policy.go PodInfraOOMAdj). */
+const PAUSE_OOM_SCORE_ADJ = -998;
+
+/** Pod sandboxes: one catatonit ("pause") per pod owning its network, IPC, UTS (and shared PID) namespaces. */
+export class SandboxManager {
+  constructor(
+    private readonly paths: RuntimePaths,
+    private readonly runc: Runc,
+    private readonly network: PodNetwork,
+    private readonly hostRlimits: Rlimit[],
+    private readonly logger: Logger,
+  ) {}
+
+  async run(config: SandboxConfig): Promise<SandboxStatus> {
+    const meta = config.pod.metadata ?? {};
+    const id = randomBytes(16).toString('hex');
+    const dir = this.paths.sandbox(id);
+    const record: SandboxRecord = {
+      id,
+      podUid: meta.uid ?? '',
+      podName: meta.name ?? '',
+      podNamespace: meta.namespace ?? 'default',
+      phase: 'creating',
+      createdAt: new Date().toISOString(),
+      netnsName: `podlet-${id.slice(0, 12)}`,
+      netnsPath: `/run/netns/podlet-${id.slice(0, 12)}`,
+      cgroupPath: `${config.podCgroupPath}/${id}`,
+      sharePid: config.sharePid,
+      hostname: config.hostname,
+      portMappings: config.portMappings,
+      ips: [],
+    };
+    await ensureDir(dir, 0o700);
+    // Written first: if podlet dies from here on, the next start finds the record and tears down what exists.
+    await this.save(record);
+    try {
+      await this.setUp(record, config);
+      record.phase = 'ready';
+      await this.save(record);
+      return await this.status(record);
+    } catch (e) {
+      this.logger.warn({ pod: record.podName, sandbox: id, err: e }, 'sandbox creation failed; tearing down');
+      await this.remove(id);
+      throw e;
+    }
+  }
+
+  private async setUp(record: SandboxRecord, config: SandboxConfig): Promise<void> {
+    const dir = this.paths.sandbox(record.id);
+    const podDir = this.paths.pod(record.podUid);
+    await ensureDir(podDir, 0o750);
+    await ensureDir(join(dir, 'shm'));
+    await mount('shm', join(dir, 'shm'), 'tmpfs', ['nosuid', 'nodev', 'noexec', 'mode=1777', `size=${config.shmSizeBytes}`]);
+    await createNetns(record.netnsName);
+    const net = await this.network.add({
+      id: record.id,
+      netnsPath: record.netnsPath,
+      podName: record.podName,
+      podNamespace: record.podNamespace,
+      podUid: record.podUid,
+      portMappings: record.portMappings,
+    });
+    record.ips = net.ips;
+    record.cniResult = net.result;
+    await this.save(record);
+    const hosts = renderEtcHosts({
+      podIPs: net.ips,
+      hostname: config.hostname,
+      ...(config.fqdn ? { fqdn: config.fqdn } : {}),
+      ...(config.pod.spec?.hostAliases ? { hostAliases: config.pod.spec.hostAliases } : {}),
+    });
+    await writeFileAtomic(join(podDir, 'etc-hosts'), hosts);
+    await writeFileAtomic(join(podDir, 'resolv.conf'), config.resolvConf);
+    await writeFileAtomic(join(podDir, 'hostname'), `${config.hostname}\n`);
+    await this.ensurePauseRootfs();
+    const spec = buildSandboxSpec({
+      pod: config.pod,
+      hostname: config.hostname,
+      rootfs: this.paths.pauseRootfs,
+      netnsPath: record.netnsPath,
+      sharePid: config.sharePid,
+      cgroupsPath: record.cgroupPath,
+      hostRlimits: this.hostRlimits,
+      oomScoreAdj: PAUSE_OOM_SCORE_ADJ,
+    });
+    await writeJsonAtomic(join(dir, 'config.json'), spec);
+    await startConmon({
+      id: record.id,
+      name: `${record.podName}_pause`,
+      bundle: dir,
+      logPath: join(dir, 'pause.log'),
+      exitDir: this.paths.exitDir,
+      socketDir: this.paths.socketDir,
+      runcRoot: this.paths.runcRoot,
+    });
+    await this.runc.start(record.id);
+  }
+
+  /** A read-only root holding only catatonit, shared by every sandbox. */
+  private async ensurePauseRootfs(): Promise<void> {
+    const root = this.paths.pauseRootfs;
+    if (await exists(join(root, 'catatonit'))) return;
+    for (const d of ['proc', 'dev', 'sys', 'etc']) await ensureDir(join(root, d));
+    await copyFile(CATATONIT_BINARY, join(root, 'catatonit.tmp'));
+    await chmod(join(root, 'catatonit.tmp'), 0o755);
+    await rename(join(root, 'catatonit.tmp'), join(root, 'catatonit'));
+  }
+
+  /** Stops the pause process and detaches the network; idempotent (kubelet StopPodSandbox). */
+  async stop(id: string): Promise<void> {
+    const record = await this.load(id);
+    await this.runc.kill(id, 'SIGKILL', true);
+    if (!record) return;
+    await this.network.remove(
+      {
+        id,
+        netnsPath: record.netnsPath,
+        podName: record.podName,
+        podNamespace: record.podNamespace,
+        podUid: record.podUid,
+        portMappings: record.portMappings,
+      },
+      record.cniResult,
+    );
+    await removeNetns(record.netnsName);
+  }
+
+  /** Removes every trace of the sandbox; safe on a half-created one and on one already gone. */
+  async remove(id: string): Promise<void> {
+    await this.stop(id);
+    await this.runc.delete(id);
+    const dir = this.paths.sandbox(id);
+    await unmount(join(dir, 'shm'));
+    await removeTree(this.paths.exitFile(id));
+    await removeTree(join(this.paths.socketDir, id));
+    await removeTree(dir);
+  }
+
+  async list(): Promise<SandboxStatus[]> {
+    const ids = await readdir(this.paths.sandboxesDir).catch(() => [] as string[]);
+    const out: SandboxStatus[] = [];
+    for (const id of ids) {
+      const record = await this.load(id);
+      if (record) out.push(await this.status(record));
+    }
+    return out;
+  }
+
+  async load(id: string): Promise<SandboxRecord | undefined> {
+    return readJsonIfExists<SandboxRecord>(join(this.paths.sandbox(id), 'sandbox.json'));
+  }
+
+  private async status(record: SandboxRecord): Promise<SandboxStatus> {
+    const state = await this.runc.state(record.id);
+    const running = record.phase === 'ready' && state?.status === 'running';
+    return { record, state: running ? 'ready' : 'notready', ...(running && state ? { pid: state.pid } : {}) };
+  }
+
+  private async save(record: SandboxRecord): Promise<void> {
+    await writeJsonAtomic(join(this.paths.sandbox(record.id), 'sandbox.json'), record);
+  }
+}

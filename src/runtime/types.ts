@@ -1,0 +1,65 @@
+import type { PortMapping } from '../network/cni.js';
+
+/** What podlet keeps of a sandbox on disk (<data>/sandboxes/<id>/sandbox.json); runc and the kernel hold the rest. */
+export interface SandboxRecord {
+  id: string;
+  podUid: string;
+  podName: string;
+  podNamespace: string;
+  /** `creating` until every resource is set up: a record left in that state after a crash is torn down at start. */
+  phase: 'creating' | 'ready';
+  createdAt: string;
+  netnsName: string;
+  netnsPath: string;
+  cgroupPath: string;
+  sharePid: boolean;
+  hostname: string;
+  portMappings: PortMapping[];
+  ips: string[];
+  /** The CNI ADD result, passed back as prevResult on DEL. */
+  cniResult?: unknown;
+}
+
+export type ContainerKind = 'init' | 'sidecar' | 'regular';
+
+export interface ContainerRecord {
+  id: string;
+  sandboxId: string;
+  podUid: string;
+  podName: string;
+  podNamespace: string;
+  name: string;
+  kind: ContainerKind;
+  /** The kubelet's restartCount for this instance (CRI annotation io.kubernetes.container.restartCount). */
+  attempt: number;
+  image: string;
+  imageId: string;
+  /** Hash of the container spec this instance was created from: a change means "definition changed". */
+  specHash: string;
+  phase: 'creating' | 'created';
+  createdAt: string;
+  startedAt?: string;
+  logPath: string;
+  cgroupPath: string;
+  stopSignal: string;
+  /** The container does not own its PID namespace, so stopping must signal every process. */
+  sharedPid: boolean;
+}
+
+export type ContainerState = 'created' | 'running' | 'exited' | 'unknown';
+
+export interface ContainerStatus {
+  record: ContainerRecord;
+  state: ContainerState;
+  pid?: number;
+  exitCode?: number;
+  finishedAt?: string;
+  /** Exited after the kernel's OOM killer fired in the container's memory cgroup. */
+  oomKilled: boolean;
+}
+
+export interface SandboxStatus {
+  record: SandboxRecord;
+  state: 'ready' | 'notready';
+  pid?: number;
+}
