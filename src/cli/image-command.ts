@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { join, resolve } from 'node:path';
-import { ImageStore } from '../image/image-store.js';
+import { ImageStore } from '../image/store.js';
 import type { ImageRecord } from '../image/types.js';
 import { age, dataDirOption, fail, jsonOption, printJson, printTable } from './output.js';
 

@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { hostname } from 'node:os';
+import { formatManifestError } from '../api/manifest.js';
 import { ImageStore } from '../image/store.js';
 import { Kubelet } from '../kubelet/kubelet.js';
 import { readStaticPods, watchManifestDir } from '../kubelet/static-pods.js';
@@ -63,7 +64,7 @@ async function serve(o: ServeOptions): Promise<void> {
   const loadManifests = async (): Promise<void> => {
     if (!o.manifests) return kubelet.setDesiredPods([]);
     const { pods, errors } = await readStaticPods(o.manifests, o.nodeName);
-    for (const e of errors) logger.error({ source: e.source, field: e.field }, e.message);
+    for (const e of errors) logger.error({ source: e.source, field: e.field }, formatManifestError(e));
     // A file that cannot be read keeps no pod; its error names the file and field, other pods are untouched.
     kubelet.setDesiredPods(pods);
   };

@@ -3,7 +3,7 @@ import type { Container, Pod } from 'kubernetes-types/core/v1.js';
 import { computeQosClass } from '../api/qos.js';
 import { podCgroupValues } from '../api/resources.js';
 import type { ImageStore } from '../image/store.js';
-import { podFqdn, podHostname, renderResolvConf } from '../network/dns-files.js';
+import { podFqdn, podHostname, podKernelHostname, renderResolvConf } from '../network/dns-files.js';
 import type { ContainerRuntime, PodRuntimeState } from '../runtime/runtime.js';
 import type { ContainerKind, ContainerStatus, SandboxStatus } from '../runtime/types.js';
 import { removeTree } from '../util/fs.js';
@@ -124,13 +124,16 @@ export class PodWorker {
       hostResolvConf,
       clusterDomain: this.deps.clusterDomain,
       namespace: pod.metadata?.namespace ?? 'default',
+      podName: pod.metadata?.name ?? '',
+      podUid: pod.metadata?.uid ?? '',
       ...(pod.spec?.dnsConfig ? { dnsConfig: pod.spec.dnsConfig } : {}),
     });
     for (const e of resolv.events) this.deps.logger.warn({ pod: pod.metadata?.name, reason: e.reason }, e.message);
     const fqdn = podFqdn(pod, this.deps.clusterDomain);
     return this.deps.runtime.runSandbox({
       pod,
-      hostname: podHostname(pod),
+      hostname: podKernelHostname(pod, this.deps.clusterDomain),
+      hostsName: podHostname(pod),
       ...(fqdn ? { fqdn } : {}),
       resolvConf: resolv.content,
       sharePid: pod.spec?.shareProcessNamespace === true,

@@ -17,7 +17,10 @@ import type { SandboxRecord, SandboxStatus } from './types.js';
 
 export interface SandboxConfig {
   pod: Pod;
+  /** The kernel (UTS) hostname: the FQDN with setHostnameAsFQDN. */
   hostname: string;
+  /** The short name written in /etc/hosts. */
+  hostsName: string;
   /** Set with `subdomain`: written in /etc/hosts before the short name. */
   fqdn?: string;
   resolvConf: string;
@@ -96,7 +99,7 @@ export class SandboxManager {
     await this.save(record);
     const hosts = renderEtcHosts({
       podIPs: net.ips,
-      hostname: config.hostname,
+      hostname: config.hostsName,
       ...(config.fqdn ? { fqdn: config.fqdn } : {}),
       ...(config.pod.spec?.hostAliases ? { hostAliases: config.pod.spec.hostAliases } : {}),
     });

@@ -5,7 +5,7 @@ export type { Logger };
 /** One structured logger per process; layers take a child with their own bindings ({pod, container, ...}). */
 export function createLogger(options: { level?: string; destination?: number | string } = {}): Logger {
   return pino(
-    { level: options.level ?? process.env.PODLET_LOG_LEVEL ?? 'info', base: undefined },
+    { level: options.level ?? process.env.PODLET_LOG_LEVEL ?? 'info', base: null },
     pino.destination({ dest: options.destination ?? 2, sync: true }),
   );
 }

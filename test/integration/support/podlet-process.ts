@@ -127,7 +127,15 @@ export async function execIn(i: Instance, id: string, cmd: string[]): Promise<{ 
 }
 
 /** Everything an instance may leave on the host; each list must be empty after clean-up. */
-export async function leftovers(i: Instance): Promise<Record<string, string[]>> {
+export interface Leftovers {
+  mounts: string[];
+  links: string[];
+  netns: string[];
+  cgroups: string[];
+  ipam: string[];
+}
+
+export async function leftovers(i: Instance): Promise<Leftovers> {
   const mounts = (await readFile('/proc/self/mounts', 'utf8')).split('\n').filter((l) => l.includes(i.dataDir));
   const links = (await run('ip', ['-o', 'link', 'show'])).stdout.split('\n').filter((l) => l.includes(i.bridge));
   const netns = (await readdir('/run/netns').catch(() => [] as string[])).filter((n) => n.startsWith('podlet-'));
@@ -146,7 +154,7 @@ export async function leftovers(i: Instance): Promise<Record<string, string[]>> 
 }
 
 /** Stops the daemon, removes what it left on purpose (the bridge, the empty cgroup parent) and the data dir. */
-export async function destroyInstance(i: Instance, daemon: PodletDaemon | undefined): Promise<Record<string, string[]>> {
+export async function destroyInstance(i: Instance, daemon: PodletDaemon | undefined): Promise<Leftovers> {
   for (const f of await readdir(i.manifests).catch(() => [] as string[])) await removeManifest(i, f);
   if (daemon?.pid) await waitFor('pods removed', async () => (await ps(i)).length === 0, 120_000).catch(() => undefined);
   await daemon?.stop();
@@ -155,7 +163,7 @@ export async function destroyInstance(i: Instance, daemon: PodletDaemon | undefi
   for (const ctl of await readdir('/sys/fs/cgroup')) {
     await runUnchecked('find', [join('/sys/fs/cgroup', ctl, i.cgroupParent), '-depth', '-type', 'd', '-delete']);
   }
-  for (const m of found.mounts.reverse()) await runUnchecked('umount', ['-l', m.split(' ')[1] ?? '']);
+  for (const m of [...found.mounts].reverse()) await runUnchecked('umount', ['-l', m.split(' ')[1] ?? '']);
   await rm(i.dataDir, { recursive: true, force: true });
   return found;
 }
