@@ -3,7 +3,18 @@
 import tseslint from 'typescript-eslint';
 import importX from 'eslint-plugin-import-x';
 
-const layers = ['api', 'util', 'store', 'runtime', 'network', 'image', 'volume', 'kubelet', 'apiserver', 'cli'];
+const layers = [
+  'api',
+  'util',
+  'store',
+  'runtime',
+  'network',
+  'image',
+  'volume',
+  'kubelet',
+  'apiserver',
+  'cli',
+];
 const forbidden = {
   api: layers.filter((l) => l !== 'api'),
   util: layers.filter((l) => l !== 'util'),
@@ -16,7 +27,11 @@ const forbidden = {
   apiserver: ['kubelet', 'cli'],
 };
 const zones = Object.entries(forbidden).flatMap(([layer, from]) =>
-  from.map((f) => ({ target: `./src/${layer}`, from: `./src/${f}`, message: `src/${layer} must not import src/${f}` })),
+  from.map((f) => ({
+    target: `./src/${layer}`,
+    from: `./src/${f}`,
+    message: `src/${layer} must not import src/${f}`,
+  })),
 );
 
 export default tseslint.config(
@@ -30,13 +45,20 @@ export default tseslint.config(
       'import-x/no-cycle': 'off',
       '@typescript-eslint/no-floating-promises': [
         'error',
-        { allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['test', 'describe', 'it', 'suite'] }] },
+        {
+          allowForKnownSafeCalls: [
+            { from: 'package', package: 'node:test', name: ['test', 'describe', 'it', 'suite'] },
+          ],
+        },
       ],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       'no-console': 'error',
     },
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
   },
-  { files: ['src/cli/**/*.ts', 'bench/**/*.ts', 'test/**/*.ts', 'scripts/**/*.ts'], rules: { 'no-console': 'off' } },
+  {
+    files: ['src/cli/**/*.ts', 'bench/**/*.ts', 'test/**/*.ts', 'scripts/**/*.ts'],
+    rules: { 'no-console': 'off' },
+  },
   { files: ['**/*.js'], ...tseslint.configs.disableTypeChecked },
 );

@@ -42,12 +42,16 @@ export function expandVariables(input: string, lookup: VariableLookup): string {
 }
 
 /** tryReadVariableName: what the characters after a `$` at `start - 1` turn into, and how many of them it used. */
-function readReference(input: string, start: number, lookup: VariableLookup): { text: string; advance: number } {
+function readReference(
+  input: string,
+  start: number,
+  lookup: VariableLookup,
+): { text: string; advance: number } {
   const next = input[start];
   if (next === OPERATOR) return { text: OPERATOR, advance: 1 };
   if (next === OPENER) {
     const close = input.indexOf(CLOSER, start + 1);
-    // Go keeps "$(" and rescans from the character after "(", so "$(a$(b)" still expands "$(b)".
+    // Without a closing ")" Go keeps "$(" and scans on after it, so "$(a$$" still turns "$$" into "$".
     if (close === -1) return { text: OPERATOR + OPENER, advance: 1 };
     const name = input.slice(start + 1, close);
     return { text: lookup(name) ?? `${OPERATOR}${OPENER}${name}${CLOSER}`, advance: close - start + 1 };

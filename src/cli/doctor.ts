@@ -32,30 +32,55 @@ const BINARIES: { path: string; pkg: string }[] = [
 export async function checkHost(o: { podCidr: string; bridge: string }): Promise<HostProblem[]> {
   const problems: HostProblem[] = [];
   if (process.getuid?.() !== 0) {
-    problems.push({ check: 'root', problem: 'podlet must run as root', fix: 'run it with sudo or as root', fatal: true });
+    problems.push({
+      check: 'root',
+      problem: 'podlet must run as root',
+      fix: 'run it with sudo or as root',
+      fatal: true,
+    });
   }
   for (const b of BINARIES) {
     try {
       await access(b.path, constants.X_OK);
     } catch {
-      problems.push({ check: 'binary', problem: `${b.path} is missing`, fix: `apt-get install -y ${b.pkg}`, fatal: true });
+      problems.push({
+        check: 'binary',
+        problem: `${b.path} is missing`,
+        fix: `apt-get install -y ${b.pkg}`,
+        fatal: true,
+      });
     }
   }
   const filesystems = await readFile('/proc/filesystems', 'utf8').catch(() => '');
   for (const fs of ['overlay', 'tmpfs']) {
     if (!filesystems.includes(`\t${fs}\n`)) {
-      problems.push({ check: 'kernel', problem: `the kernel lacks ${fs}`, fix: `modprobe ${fs}`, fatal: true });
+      problems.push({
+        check: 'kernel',
+        problem: `the kernel lacks ${fs}`,
+        fix: `modprobe ${fs}`,
+        fatal: true,
+      });
     }
   }
   try {
     await detectCgroupMode();
   } catch (e) {
-    problems.push({ check: 'cgroups', problem: `no usable cgroup hierarchy: ${(e as Error).message}`, fix: 'mount cgroups at /sys/fs/cgroup (v1 or v2)', fatal: true });
+    problems.push({
+      check: 'cgroups',
+      problem: `no usable cgroup hierarchy: ${(e as Error).message}`,
+      fix: 'mount cgroups at /sys/fs/cgroup (v1 or v2)',
+      fatal: true,
+    });
   }
   try {
     await checkPodCidrFree(o.podCidr, o.bridge);
   } catch (e) {
-    problems.push({ check: 'pod CIDR', problem: (e as Error).message, fix: 'choose another range with --pod-cidr', fatal: true });
+    problems.push({
+      check: 'pod CIDR',
+      problem: (e as Error).message,
+      fix: 'choose another range with --pod-cidr',
+      fatal: true,
+    });
   }
   return problems;
 }
@@ -76,7 +101,10 @@ export function doctorCommand(): Command {
           process.stdout.write(`ok: this host can run podlet (cgroups ${mode})\n`);
           return;
         }
-        printTable(['CHECK', 'PROBLEM', 'FIX'], problems.map((p) => [p.check, p.problem, p.fix]));
+        printTable(
+          ['CHECK', 'PROBLEM', 'FIX'],
+          problems.map((p) => [p.check, p.problem, p.fix]),
+        );
         process.exitCode = 1;
       } catch (e) {
         fail(e);

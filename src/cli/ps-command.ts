@@ -35,8 +35,26 @@ export function psCommand(): Command {
         printTable(
           ['POD', 'NAMESPACE', 'CONTAINER', 'ATTEMPT', 'STATE', 'PID', 'IP', 'AGE'],
           entries.flatMap((e) => [
-            [e.sandbox.podName, e.sandbox.podNamespace, '(pause)', '-', e.sandbox.state, String(e.sandbox.pid ?? ''), e.sandbox.ips.join(','), age(e.sandbox.createdAt)],
-            ...e.containers.map((c) => [e.sandbox.podName, e.sandbox.podNamespace, c.name, String(c.attempt), c.reason ? `${c.state} (${c.reason})` : c.state, String(c.pid ?? ''), '', age(c.createdAt)]),
+            [
+              e.sandbox.podName,
+              e.sandbox.podNamespace,
+              '(pause)',
+              '-',
+              e.sandbox.state,
+              String(e.sandbox.pid ?? ''),
+              e.sandbox.ips.join(','),
+              age(e.sandbox.createdAt),
+            ],
+            ...e.containers.map((c) => [
+              e.sandbox.podName,
+              e.sandbox.podNamespace,
+              c.name,
+              String(c.attempt),
+              c.reason ? `${c.state} (${c.reason})` : c.state,
+              String(c.pid ?? ''),
+              '',
+              age(c.createdAt),
+            ]),
           ]),
         );
       } catch (e) {
@@ -45,14 +63,23 @@ export function psCommand(): Command {
     });
 }
 
+const NO_HOST_FACTS = { rlimits: [], capabilities: [], oomScoreAdjFloor: undefined };
+
 export async function listRuntime(dataDir: string, cgroupParent: string): Promise<PsEntry[]> {
   const paths = new RuntimePaths(dataDir);
   const runc = new Runc(paths.runcRoot);
   const cgroups = new CgroupManager({ mode: await detectCgroupMode(), parent: cgroupParent });
   // Read-only use: the network and rlimits are never touched by listing.
   const network = new PodNetwork({ bridge: 'unused', podCidr: '10.0.0.0/24', dataDir: `${dataDir}/network` });
-  const sandboxes = await new SandboxManager(paths, runc, network, [], silentLogger).list();
-  const containers = await new ContainerManager(paths, runc, cgroups, [], false, silentLogger).list();
+  const sandboxes = await new SandboxManager(paths, runc, network, NO_HOST_FACTS, silentLogger).list();
+  const containers = await new ContainerManager(
+    paths,
+    runc,
+    cgroups,
+    NO_HOST_FACTS,
+    false,
+    silentLogger,
+  ).list();
   return sandboxes.map((s) => ({
     sandbox: { ...s.record, state: s.state, ...(s.pid ? { pid: s.pid } : {}) },
     containers: containers
@@ -64,7 +91,9 @@ export async function listRuntime(dataDir: string, cgroupParent: string): Promis
         ...(c.pid ? { pid: c.pid } : {}),
         ...(c.exitCode !== undefined ? { exitCode: c.exitCode } : {}),
         ...(c.finishedAt ? { finishedAt: c.finishedAt } : {}),
-        ...(c.state === 'exited' ? { reason: c.oomKilled ? 'OOMKilled' : c.exitCode === 0 ? 'Completed' : 'Error' } : {}),
+        ...(c.state === 'exited'
+          ? { reason: c.oomKilled ? 'OOMKilled' : c.exitCode === 0 ? 'Completed' : 'Error' }
+          : {}),
       })),
   }));
 }

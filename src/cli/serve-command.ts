@@ -30,10 +30,14 @@ export function serveCommand(): Command {
     .option('--bridge <name>', 'Linux bridge for pod networking', 'podlet0')
     .option('--pod-cidr <cidr>', 'IPv4 range for pod IPs', '10.85.0.0/24')
     .option('--cgroup-parent <name>', 'cgroup under which pod cgroups are made', 'podlet')
-    .option('--node-name <name>', 'this node\'s name', hostname().toLowerCase())
+    .option('--node-name <name>', "this node's name", hostname().toLowerCase())
     .option('--cluster-domain <domain>', 'DNS domain of the cluster', 'cluster.local')
     .option('--pod-pids-limit <n>', 'pids.max of each pod cgroup (-1: none)', '4096')
-    .addOption(new Option('--log-level <level>', 'log level').default('info').choices(['debug', 'info', 'warn', 'error']))
+    .addOption(
+      new Option('--log-level <level>', 'log level')
+        .default('info')
+        .choices(['debug', 'info', 'warn', 'error']),
+    )
     .action(async (o: ServeOptions) => {
       try {
         await serve(o);
@@ -50,7 +54,13 @@ async function serve(o: ServeOptions): Promise<void> {
     throw new Error(`${problems.map((p) => p.problem).join('; ')} (run \`podlet doctor\` for the fixes)`);
   }
   await ensureDir(o.dataDir, 0o700);
-  const runtime = await ContainerRuntime.open({ dataDir: o.dataDir, bridge: o.bridge, podCidr: o.podCidr, cgroupParent: o.cgroupParent, logger });
+  const runtime = await ContainerRuntime.open({
+    dataDir: o.dataDir,
+    bridge: o.bridge,
+    podCidr: o.podCidr,
+    cgroupParent: o.cgroupParent,
+    logger,
+  });
   const images = await ImageStore.open(`${o.dataDir}/images`, logger);
   const kubelet = new Kubelet({
     runtime,
@@ -71,9 +81,16 @@ async function serve(o: ServeOptions): Promise<void> {
   await kubelet.start();
   await loadManifests();
   const stopWatch = o.manifests
-    ? watchManifestDir(o.manifests, () => void loadManifests().catch((err) => logger.error({ err }, 'manifest reload failed')), logger)
+    ? watchManifestDir(
+        o.manifests,
+        () => void loadManifests().catch((err) => logger.error({ err }, 'manifest reload failed')),
+        logger,
+      )
     : () => undefined;
-  logger.info({ dataDir: o.dataDir, manifests: o.manifests, bridge: o.bridge, podCidr: o.podCidr }, 'podlet serving');
+  logger.info(
+    { dataDir: o.dataDir, manifests: o.manifests, bridge: o.bridge, podCidr: o.podCidr },
+    'podlet serving',
+  );
   await new Promise<void>((resolve) => {
     for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => resolve());
   });

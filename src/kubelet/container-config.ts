@@ -31,7 +31,9 @@ export function containerConfig(
     imageRef: container.image ?? '',
     specHash: containerSpecHash(container),
     mounts: volumeMounts(container, volumePaths),
-    extraEnv: (container.env ?? []).filter((e) => e.valueFrom === undefined).map((e) => ({ name: e.name, value: e.value ?? '' })),
+    extraEnv: (container.env ?? [])
+      .filter((e) => e.valueFrom === undefined)
+      .map((e) => ({ name: e.name, value: e.value ?? '' })),
     resources: containerCgroupValues(container),
     oomScoreAdj: oomScoreAdj(pod, container, totalmem(), kind === 'sidecar'),
   };

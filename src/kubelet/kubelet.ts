@@ -1,4 +1,5 @@
 import type { Pod } from 'kubernetes-types/core/v1.js';
+import { burstableQosCpuShares } from '../api/resources.js';
 import type { Logger } from '../util/log.js';
 import { gracePeriod, PodWorker, type PodWorkerDeps } from './pod-worker.js';
 
@@ -21,6 +22,11 @@ export class Kubelet {
   private readonly worker: PodWorker;
   private timer: NodeJS.Timeout | undefined;
   private readonly logger: Logger;
+  /**
+   * Runtime pods nobody asked for are removed only once the pod sources have reported: right after a restart
+   * every running pod would otherwise look orphaned (kubelet sourcesReady).
+   */
+  private sourcesReady = false;
 
   constructor(private readonly deps: PodWorkerDeps) {
     this.worker = new PodWorker(deps);
@@ -29,9 +35,14 @@ export class Kubelet {
 
   /** Replaces the desired set of pods (static pods today; API pods later go through the same path). */
   setDesiredPods(pods: Pod[]): void {
+    this.sourcesReady = true;
     const wanted = new Map(pods.map((p) => [p.metadata?.uid ?? '', p]));
     for (const [uid, slot] of this.slots) if (!wanted.has(uid)) this.schedule(uid, slot, undefined);
     for (const [uid, pod] of wanted) this.schedule(uid, this.slot(uid), pod);
+    // The burstable QoS cgroup's shares are the sum of its pods' requests (kubelet qos_container_manager_linux.go).
+    this.deps.runtime.cgroups
+      .setBurstableCpuShares(burstableQosCpuShares(pods))
+      .catch((err: unknown) => this.logger.error({ err }, 'updating the burstable QoS cgroup failed'));
   }
 
   async start(): Promise<void> {
@@ -57,8 +68,10 @@ export class Kubelet {
   /** Includes runtime pods nobody asked for (left by a removed manifest while podlet was down). */
   private async relist(): Promise<void> {
     try {
-      for (const p of await this.deps.runtime.listPods()) {
-        if (!this.slots.has(p.podUid)) this.schedule(p.podUid, this.slot(p.podUid), undefined);
+      if (this.sourcesReady) {
+        for (const p of await this.deps.runtime.listPods()) {
+          if (!this.slots.has(p.podUid)) this.schedule(p.podUid, this.slot(p.podUid), undefined);
+        }
       }
       for (const [uid, slot] of this.slots) this.schedule(uid, slot, slot.pod);
     } catch (err) {
@@ -74,7 +87,11 @@ export class Kubelet {
 
   private slot(uid: string): PodSlot {
     let slot = this.slots.get(uid);
-    if (!slot) this.slots.set(uid, (slot = { pod: undefined, running: undefined, dirty: false, lastError: undefined }));
+    if (!slot)
+      this.slots.set(
+        uid,
+        (slot = { pod: undefined, running: undefined, dirty: false, lastError: undefined }),
+      );
     return slot;
   }
 
@@ -107,7 +124,8 @@ export class Kubelet {
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       // Logged once per distinct failure: the relist retries every second.
-      if (message !== slot.lastError) this.logger.error({ pod: pod?.metadata?.name, uid, err }, 'pod sync failed');
+      if (message !== slot.lastError)
+        this.logger.error({ pod: pod?.metadata?.name, uid, err }, 'pod sync failed');
       slot.lastError = message;
     }
   }

@@ -103,13 +103,17 @@ export class PodWorker {
     const config = containerConfig(pod, container, kind, attempt, image, volumePaths);
     const record = await this.deps.runtime.createContainer(sandbox.record, sandbox.pid, config);
     await this.deps.runtime.containers.start(record.id);
-    this.deps.logger.info({ pod: pod.metadata?.name, container: container.name, attempt }, 'started container');
+    this.deps.logger.info(
+      { pod: pod.metadata?.name, container: container.name, attempt },
+      'started container',
+    );
   }
 
   /** Keeps a ready sandbox; replaces a dead one (kubelet: "Pod sandbox changed, it will be killed and re-created"). */
   private async ensureSandbox(pod: Pod, state: PodRuntimeState): Promise<SandboxStatus> {
     const ready = state.sandboxes.find((s) => s.state === 'ready');
-    for (const s of state.sandboxes.filter((s) => s !== ready)) await this.removeSandbox(s.record.id, state, 0);
+    for (const s of state.sandboxes.filter((s) => s !== ready))
+      await this.removeSandbox(s.record.id, state, 0);
     if (ready) return ready;
     const uid = pod.metadata?.uid ?? '';
     const qos = computeQosClass(pod);
@@ -128,7 +132,8 @@ export class PodWorker {
       podUid: pod.metadata?.uid ?? '',
       ...(pod.spec?.dnsConfig ? { dnsConfig: pod.spec.dnsConfig } : {}),
     });
-    for (const e of resolv.events) this.deps.logger.warn({ pod: pod.metadata?.name, reason: e.reason }, e.message);
+    for (const e of resolv.events)
+      this.deps.logger.warn({ pod: pod.metadata?.name, reason: e.reason }, e.message);
     const fqdn = podFqdn(pod, this.deps.clusterDomain);
     return this.deps.runtime.runSandbox({
       pod,
@@ -151,10 +156,14 @@ export class PodWorker {
   }
 
   /** The kubelet keeps the last dead instance of each container (for lastState and --previous logs). */
-  private async removeDeadInstances(state: PodRuntimeState, latest: Map<string, ContainerStatus>): Promise<void> {
+  private async removeDeadInstances(
+    state: PodRuntimeState,
+    latest: Map<string, ContainerStatus>,
+  ): Promise<void> {
     const keep = new Set([...latest.values()].map((c) => c.record.id));
     for (const c of state.containers) {
-      if (!keep.has(c.record.id) && c.state === 'exited') await this.deps.runtime.containers.remove(c.record.id);
+      if (!keep.has(c.record.id) && c.state === 'exited')
+        await this.deps.runtime.containers.remove(c.record.id);
     }
   }
 
@@ -162,9 +171,14 @@ export class PodWorker {
   async kill(podUid: string, graceSeconds: number): Promise<void> {
     const state = await this.deps.runtime.podState(podUid);
     const stop = (kinds: ContainerKind[]) =>
-      state.containers.filter((c) => kinds.includes(c.record.kind) && (c.state === 'running' || c.state === 'created'));
-    await Promise.all(stop(['regular', 'init']).map((c) => this.deps.runtime.containers.stop(c.record.id, graceSeconds)));
-    for (const c of stop(['sidecar']).reverse()) await this.deps.runtime.containers.stop(c.record.id, graceSeconds);
+      state.containers.filter(
+        (c) => kinds.includes(c.record.kind) && (c.state === 'running' || c.state === 'created'),
+      );
+    await Promise.all(
+      stop(['regular', 'init']).map((c) => this.deps.runtime.containers.stop(c.record.id, graceSeconds)),
+    );
+    for (const c of stop(['sidecar']).reverse())
+      await this.deps.runtime.containers.stop(c.record.id, graceSeconds);
     for (const s of state.sandboxes) await this.removeSandbox(s.record.id, state, 0);
     const first = state.containers[0]?.record ?? state.sandboxes[0]?.record;
     const podDir = this.deps.runtime.paths.pod(podUid);
@@ -185,7 +199,10 @@ function specContainers(pod: Pod): SpecContainer[] {
     container: c,
     kind: (c.restartPolicy === 'Always' ? 'sidecar' : 'init') as ContainerKind,
   }));
-  const regular = (pod.spec?.containers ?? []).map((c) => ({ container: c, kind: 'regular' as ContainerKind }));
+  const regular = (pod.spec?.containers ?? []).map((c) => ({
+    container: c,
+    kind: 'regular' as ContainerKind,
+  }));
   return [...init, ...regular];
 }
 

@@ -15,7 +15,15 @@ export async function setUpPodVolumes(pod: Pod, podDir: string): Promise<Map<str
   const paths = new Map<string, string>();
   for (const v of pod.spec?.volumes ?? []) {
     if (v.emptyDir) {
-      paths.set(v.name, await setUpEmptyDir({ podDir, name: v.name, source: v.emptyDir, memorySizeBytes: memoryVolumeSize(pod, v.emptyDir.sizeLimit) }));
+      paths.set(
+        v.name,
+        await setUpEmptyDir({
+          podDir,
+          name: v.name,
+          source: v.emptyDir,
+          memorySizeBytes: memoryVolumeSize(pod, v.emptyDir.sizeLimit),
+        }),
+      );
     } else {
       throw new UnsupportedVolumeError(`volume "${v.name}": this volume type is not supported yet`);
     }

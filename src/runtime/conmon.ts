@@ -63,7 +63,9 @@ export async function startConmon(o: ConmonOptions): Promise<ConmonStarted> {
     const sync = child.stdio[3] as Readable;
     const message = await readSyncMessage(sync, o.timeoutMs ?? 30_000).finally(() => sync.destroy());
     if (message.data < 0) {
-      throw new ConmonError(`${commandLine(CONMON_BINARY, args)}: ${message.message ?? 'container create failed'}`);
+      throw new ConmonError(
+        `${commandLine(CONMON_BINARY, args)}: ${message.message ?? 'container create failed'}`,
+      );
     }
     const conmonPid = Number((await readFile(join(o.bundle, 'conmon.pid'), 'utf8')).trim());
     return { pid: message.data, conmonPid };
@@ -75,7 +77,10 @@ export async function startConmon(o: ConmonOptions): Promise<ConmonStarted> {
 function readSyncMessage(sync: Readable, timeoutMs: number): Promise<{ data: number; message?: string }> {
   return new Promise((resolve, reject) => {
     let text = '';
-    const timer = setTimeout(() => reject(new ConmonError(`conmon gave no answer within ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new ConmonError(`conmon gave no answer within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     const done = (f: () => void): void => {
       clearTimeout(timer);
       sync.removeAllListeners();
@@ -94,7 +99,9 @@ function readSyncMessage(sync: Readable, timeoutMs: number): Promise<{ data: num
         });
       }
     });
-    sync.on('end', () => done(() => reject(new ConmonError(`conmon exited before creating the container: ${text}`))));
+    sync.on('end', () =>
+      done(() => reject(new ConmonError(`conmon exited before creating the container: ${text}`))),
+    );
     sync.on('error', (e) => done(() => reject(new ConmonError('conmon sync pipe failed', { cause: e }))));
   });
 }

@@ -9,7 +9,8 @@ import { mount, unmount } from '../util/mount.js';
 import type { CgroupManager } from './cgroups/manager.js';
 import { startConmon } from './conmon.js';
 import { buildContainerSpec, stopSignal } from './oci/container-spec.js';
-import type { Mount, Rlimit } from './oci/types.js';
+import type { HostFacts } from './host-facts.js';
+import type { Mount } from './oci/types.js';
 import type { RuntimePaths } from './paths.js';
 import type { Runc } from './runc.js';
 import type { ContainerKind, ContainerRecord, ContainerStatus, SandboxRecord } from './types.js';
@@ -42,12 +43,16 @@ export class ContainerManager {
     private readonly paths: RuntimePaths,
     private readonly runc: Runc,
     private readonly cgroups: CgroupManager,
-    private readonly hostRlimits: Rlimit[],
+    private readonly host: HostFacts,
     private readonly cgroupNamespace: boolean,
     private readonly logger: Logger,
   ) {}
 
-  async create(sandbox: SandboxRecord, sandboxPid: number, config: ContainerConfig): Promise<ContainerRecord> {
+  async create(
+    sandbox: SandboxRecord,
+    sandboxPid: number,
+    config: ContainerConfig,
+  ): Promise<ContainerRecord> {
     const id = randomBytes(16).toString('hex');
     const dir = this.paths.container(id);
     const record: ContainerRecord = {
@@ -64,7 +69,13 @@ export class ContainerManager {
       specHash: config.specHash,
       phase: 'creating',
       createdAt: new Date().toISOString(),
-      logPath: this.paths.containerLog(sandbox.podNamespace, sandbox.podName, sandbox.podUid, config.container.name, config.attempt),
+      logPath: this.paths.containerLog(
+        sandbox.podNamespace,
+        sandbox.podName,
+        sandbox.podUid,
+        config.container.name,
+        config.attempt,
+      ),
       cgroupPath: this.cgroups.containerCgroupPath(dirname(sandbox.cgroupPath), id),
       stopSignal: stopSignal(config.image.config),
       sharedPid: sandbox.sharePid,
@@ -83,13 +94,25 @@ export class ContainerManager {
     }
   }
 
-  private async setUp(record: ContainerRecord, sandbox: SandboxRecord, sandboxPid: number, config: ContainerConfig) {
+  private async setUp(
+    record: ContainerRecord,
+    sandbox: SandboxRecord,
+    sandboxPid: number,
+    config: ContainerConfig,
+  ) {
     const dir = this.paths.container(record.id);
     const rootfs = join(dir, 'rootfs');
     for (const d of ['rootfs', 'upper', 'work']) await ensureDir(join(dir, d));
     // overlayfs lists lowerdirs top first; image layers are stored bottom first.
-    const lower = config.image.layers.map((l) => l.dir).reverse().join(':');
-    await mount('overlay', rootfs, 'overlay', [`lowerdir=${lower}`, `upperdir=${join(dir, 'upper')}`, `workdir=${join(dir, 'work')}`]);
+    const lower = config.image.layers
+      .map((l) => l.dir)
+      .reverse()
+      .join(':');
+    await mount('overlay', rootfs, 'overlay', [
+      `lowerdir=${lower}`,
+      `upperdir=${join(dir, 'upper')}`,
+      `workdir=${join(dir, 'work')}`,
+    ]);
     const terminationLog = join(dir, 'termination-log');
     await writeFile(terminationLog, '', { mode: 0o666 });
     await ensureDir(dirname(record.logPath));
@@ -103,20 +126,32 @@ export class ContainerManager {
       ...(await readImageFile(rootfs, 'etc/passwd', 'etcPasswd')),
       ...(await readImageFile(rootfs, 'etc/group', 'etcGroup')),
       hostname: sandbox.hostname,
-      namespaces: { network: sandbox.netnsPath, ipc: ns('ipc'), uts: ns('uts'), ...(sandbox.sharePid ? { pid: ns('pid') } : {}) },
+      namespaces: {
+        network: sandbox.netnsPath,
+        ipc: ns('ipc'),
+        uts: ns('uts'),
+        ...(sandbox.sharePid ? { pid: ns('pid') } : {}),
+      },
       cgroupNamespace: this.cgroupNamespace,
       mounts: [
         bind(join(podDir, 'etc-hosts'), '/etc/hosts'),
         bind(join(podDir, 'resolv.conf'), '/etc/resolv.conf'),
         bind(join(podDir, 'hostname'), '/etc/hostname'),
-        { destination: '/dev/shm', type: 'bind', source: join(this.paths.sandbox(sandbox.id), 'shm'), options: ['rbind', 'rw', 'nosuid', 'nodev', 'noexec'] },
+        {
+          destination: '/dev/shm',
+          type: 'bind',
+          source: join(this.paths.sandbox(sandbox.id), 'shm'),
+          options: ['rbind', 'rw', 'nosuid', 'nodev', 'noexec'],
+        },
         bind(terminationLog, config.container.terminationMessagePath ?? '/dev/termination-log'),
         ...config.mounts,
       ],
       cgroupsPath: record.cgroupPath,
       resources: config.resources,
       oomScoreAdj: config.oomScoreAdj,
-      hostRlimits: this.hostRlimits,
+      oomScoreAdjFloor: this.host.oomScoreAdjFloor,
+      hostRlimits: this.host.rlimits,
+      hostCapabilities: this.host.capabilities,
       extraEnv: config.extraEnv,
     });
     await writeJsonAtomic(join(dir, 'config.json'), spec);
@@ -229,7 +264,11 @@ function bind(source: string, destination: string): Mount {
   return { destination, type: 'bind', source, options: ['rbind', 'rprivate', 'rw'] };
 }
 
-async function readImageFile<K extends string>(rootfs: string, path: string, key: K): Promise<Partial<Record<K, string>>> {
+async function readImageFile<K extends string>(
+  rootfs: string,
+  path: string,
+  key: K,
+): Promise<Partial<Record<K, string>>> {
   try {
     return { [key]: await readFile(join(rootfs, path), 'utf8') } as Partial<Record<K, string>>;
   } catch (e) {

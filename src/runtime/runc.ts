@@ -31,7 +31,9 @@ export class Runc {
   }
 
   async list(): Promise<RuncState[]> {
-    const r = await run(this.binary, ['--root', this.root, 'list', '--format', 'json'], { timeoutMs: TIMEOUT_MS });
+    const r = await run(this.binary, ['--root', this.root, 'list', '--format', 'json'], {
+      timeoutMs: TIMEOUT_MS,
+    });
     return (JSON.parse(r.stdout || 'null') as RuncState[] | null) ?? [];
   }
 
@@ -44,7 +46,10 @@ export class Runc {
     const args = ['--root', this.root, 'kill', ...(all ? ['--all'] : []), id, signal];
     const r = await runUnchecked(this.binary, args, { timeoutMs: TIMEOUT_MS });
     // A container that already stopped is what the caller wanted.
-    if (r.exitCode !== 0 && !/not running|does not exist|process already finished|container not running/.test(r.stderr)) {
+    if (
+      r.exitCode !== 0 &&
+      !/not running|does not exist|process already finished|container not running/.test(r.stderr)
+    ) {
       await run(this.binary, args, { timeoutMs: TIMEOUT_MS });
     }
   }

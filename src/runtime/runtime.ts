@@ -5,7 +5,7 @@ import type { Logger } from '../util/log.js';
 import { CgroupManager } from './cgroups/manager.js';
 import { detectCgroupMode } from './cgroups/detect.js';
 import { ContainerManager, type ContainerConfig } from './container.js';
-import { readHostRlimits } from './oci/host-rlimits.js';
+import { readHostFacts } from './host-facts.js';
 import { RuntimePaths } from './paths.js';
 import { Runc } from './runc.js';
 import { SandboxManager, type SandboxConfig } from './sandbox.js';
@@ -46,16 +46,33 @@ export class ContainerRuntime {
   static async open(o: RuntimeOptions): Promise<ContainerRuntime> {
     const paths = new RuntimePaths(o.dataDir);
     await ensureDir(o.dataDir, 0o700);
-    for (const d of [paths.runcRoot, paths.exitDir, paths.socketDir, paths.sandboxesDir, paths.containersDir, paths.podsDir, paths.logsDir]) {
+    for (const d of [
+      paths.runcRoot,
+      paths.exitDir,
+      paths.socketDir,
+      paths.sandboxesDir,
+      paths.containersDir,
+      paths.podsDir,
+      paths.logsDir,
+    ]) {
       await ensureDir(d, 0o700);
     }
     const mode = await detectCgroupMode(o.cgroupRoot);
-    const cgroups = new CgroupManager({ mode, parent: o.cgroupParent, ...(o.cgroupRoot ? { root: o.cgroupRoot } : {}) });
-    const network = new PodNetwork({ bridge: o.bridge, podCidr: o.podCidr, dataDir: `${o.dataDir}/network`, logger: o.logger });
+    const cgroups = new CgroupManager({
+      mode,
+      parent: o.cgroupParent,
+      ...(o.cgroupRoot ? { root: o.cgroupRoot } : {}),
+    });
+    const network = new PodNetwork({
+      bridge: o.bridge,
+      podCidr: o.podCidr,
+      dataDir: `${o.dataDir}/network`,
+      logger: o.logger,
+    });
     const runc = new Runc(paths.runcRoot);
-    const rlimits = await readHostRlimits();
-    const sandboxes = new SandboxManager(paths, runc, network, rlimits, o.logger);
-    const containers = new ContainerManager(paths, runc, cgroups, rlimits, mode === 'v2', o.logger);
+    const host = await readHostFacts();
+    const sandboxes = new SandboxManager(paths, runc, network, host, o.logger);
+    const containers = new ContainerManager(paths, runc, cgroups, host, mode === 'v2', o.logger);
     return new ContainerRuntime(paths, cgroups, network, sandboxes, containers, o.logger);
   }
 
@@ -81,7 +98,10 @@ export class ContainerRuntime {
     }
     for (const c of await this.containers.list()) {
       if (c.record.phase === 'creating' || !sandboxIds.has(c.record.sandboxId)) {
-        this.logger.info({ pod: c.record.podName, container: c.record.name }, 'removing half-created or orphaned container');
+        this.logger.info(
+          { pod: c.record.podName, container: c.record.name },
+          'removing half-created or orphaned container',
+        );
         await this.containers.remove(c.record.id);
       }
     }
@@ -101,14 +121,20 @@ export class ContainerRuntime {
   }
 
   async podState(podUid: string): Promise<PodRuntimeState> {
-    return (await this.listPods()).find((p) => p.podUid === podUid) ?? { podUid, sandboxes: [], containers: [] };
+    return (
+      (await this.listPods()).find((p) => p.podUid === podUid) ?? { podUid, sandboxes: [], containers: [] }
+    );
   }
 
   runSandbox(config: SandboxConfig): Promise<SandboxStatus> {
     return this.sandboxes.run(config);
   }
 
-  async createContainer(sandbox: SandboxRecord, sandboxPid: number, config: ContainerConfig): Promise<ContainerRecord> {
+  async createContainer(
+    sandbox: SandboxRecord,
+    sandboxPid: number,
+    config: ContainerConfig,
+  ): Promise<ContainerRecord> {
     return this.containers.create(sandbox, sandboxPid, config);
   }
 }

@@ -5,12 +5,19 @@ import type { Pod } from 'kubernetes-types/core/v1.js';
 import { renderEtcHosts } from '../network/dns-files.js';
 import { createNetns, removeNetns } from '../network/netns.js';
 import type { PodNetwork, PortMapping } from '../network/cni.js';
-import { ensureDir, exists, readJsonIfExists, removeTree, writeFileAtomic, writeJsonAtomic } from '../util/fs.js';
+import {
+  ensureDir,
+  exists,
+  readJsonIfExists,
+  removeTree,
+  writeFileAtomic,
+  writeJsonAtomic,
+} from '../util/fs.js';
 import type { Logger } from '../util/log.js';
 import { mount, unmount } from '../util/mount.js';
 import { startConmon } from './conmon.js';
 import { buildSandboxSpec } from './oci/sandbox-spec.js';
-import type { Rlimit } from './oci/types.js';
+import type { HostFacts } from './host-facts.js';
 import type { RuntimePaths } from './paths.js';
 import type { Runc } from './runc.js';
 import type { SandboxRecord, SandboxStatus } from './types.js';
@@ -41,7 +48,7 @@ export class SandboxManager {
     private readonly paths: RuntimePaths,
     private readonly runc: Runc,
     private readonly network: PodNetwork,
-    private readonly hostRlimits: Rlimit[],
+    private readonly host: HostFacts,
     private readonly logger: Logger,
   ) {}
 
@@ -84,7 +91,13 @@ export class SandboxManager {
     const podDir = this.paths.pod(record.podUid);
     await ensureDir(podDir, 0o750);
     await ensureDir(join(dir, 'shm'));
-    await mount('shm', join(dir, 'shm'), 'tmpfs', ['nosuid', 'nodev', 'noexec', 'mode=1777', `size=${config.shmSizeBytes}`]);
+    await mount('shm', join(dir, 'shm'), 'tmpfs', [
+      'nosuid',
+      'nodev',
+      'noexec',
+      'mode=1777',
+      `size=${config.shmSizeBytes}`,
+    ]);
     await createNetns(record.netnsName);
     const net = await this.network.add({
       id: record.id,
@@ -112,10 +125,10 @@ export class SandboxManager {
       hostname: config.hostname,
       rootfs: this.paths.pauseRootfs,
       netnsPath: record.netnsPath,
-      sharePid: config.sharePid,
       cgroupsPath: record.cgroupPath,
-      hostRlimits: this.hostRlimits,
+      hostRlimits: this.host.rlimits,
       oomScoreAdj: PAUSE_OOM_SCORE_ADJ,
+      oomScoreAdjFloor: this.host.oomScoreAdjFloor,
     });
     await writeJsonAtomic(join(dir, 'config.json'), spec);
     await startConmon({

@@ -24,7 +24,10 @@ export class CommandError extends Error {
     options?: { cause?: unknown },
   ) {
     const detail = stderr.trim().split('\n').slice(-3).join(' | ');
-    super(`${command}: ${exitCode === null ? 'killed' : `exit ${exitCode}`}${detail ? `: ${detail}` : ''}`, options);
+    super(
+      `${command}: ${exitCode === null ? 'killed' : `exit ${exitCode}`}${detail ? `: ${detail}` : ''}`,
+      options,
+    );
     this.name = 'CommandError';
   }
 }
@@ -32,14 +35,22 @@ export class CommandError extends Error {
 export const DEFAULT_TIMEOUT_MS = 30_000;
 
 /** Runs a program (never through a shell) and resolves with its output; rejects with CommandError on a non-zero exit. */
-export async function run(file: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+export async function run(
+  file: string,
+  args: readonly string[],
+  options: RunOptions = {},
+): Promise<RunResult> {
   const result = await runUnchecked(file, args, options);
   if (result.exitCode !== 0) throw new CommandError(commandLine(file, args), result.exitCode, result.stderr);
   return result;
 }
 
 /** Like run, but a non-zero exit is a result, not an error. A spawn failure or time-out still rejects. */
-export function runUnchecked(file: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+export function runUnchecked(
+  file: string,
+  args: readonly string[],
+  options: RunOptions = {},
+): Promise<RunResult> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   return new Promise((resolve, reject) => {
     const child = spawn(file, args, {
@@ -68,7 +79,11 @@ export function runUnchecked(file: string, args: readonly string[], options: Run
         reject(new CommandError(commandLine(file, args), null, `timed out after ${timeoutMs} ms ${stderr}`));
         return;
       }
-      resolve({ stdout: Buffer.concat(out).toString(), stderr, exitCode: code ?? 128 + signalNumber(signal) });
+      resolve({
+        stdout: Buffer.concat(out).toString(),
+        stderr,
+        exitCode: code ?? 128 + signalNumber(signal),
+      });
     });
     child.stdin.on('error', () => undefined); // the program may exit before reading its input
     child.stdin.end(options.input ?? '');

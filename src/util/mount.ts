@@ -9,7 +9,12 @@ export interface MountEntry {
 }
 
 /** Mounts with mount(8); Node has no mount(2). */
-export async function mount(source: string, target: string, fstype: string, options: string[]): Promise<void> {
+export async function mount(
+  source: string,
+  target: string,
+  fstype: string,
+  options: string[],
+): Promise<void> {
   const args = ['-t', fstype, ...(options.length ? ['-o', options.join(',')] : []), source, target];
   await run('mount', args, { timeoutMs: 30_000 });
 }
@@ -23,7 +28,8 @@ export async function bindMount(source: string, target: string, readOnly = false
 export async function unmount(target: string): Promise<void> {
   if (!(await isMountPoint(target))) return;
   const r = await runUnchecked('umount', ['-l', target], { timeoutMs: 30_000 });
-  if (r.exitCode !== 0 && (await isMountPoint(target))) await run('umount', ['-l', target], { timeoutMs: 30_000 });
+  if (r.exitCode !== 0 && (await isMountPoint(target)))
+    await run('umount', ['-l', target], { timeoutMs: 30_000 });
 }
 
 export async function listMounts(): Promise<MountEntry[]> {

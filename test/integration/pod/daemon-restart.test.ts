@@ -10,9 +10,11 @@ apiVersion: v1
 kind: Pod
 metadata: { name: survivor }
 spec:
+  terminationGracePeriodSeconds: 2
   containers:
     - { name: a, image: ${TEST_IMAGE}, command: ['sleep', '3600'] }
-    - { name: b, image: ${TEST_IMAGE}, command: ['sh', '-c', 'while true; do echo tick; sleep 1; done'] }
+    # Exits on SIGTERM, so a stop sent by mistake during re-adoption would show as a restart.
+    - { name: b, image: ${TEST_IMAGE}, command: ['sh', '-c', 'trap "exit 0" TERM; while true; do sleep 1; done'] }
 `;
 
 describe('the daemon can die without its pods noticing', () => {

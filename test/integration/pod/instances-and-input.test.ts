@@ -10,6 +10,7 @@ apiVersion: v1
 kind: Pod
 metadata: { name: ${name} }
 spec:
+  terminationGracePeriodSeconds: 2
   containers: [{ name: c, image: ${TEST_IMAGE}, command: ['sleep', '3600'] }]
 `;
 
@@ -42,7 +43,8 @@ describe('two instances and bad manifests', () => {
     const a = await waitRunning(one, 'same', ['c']);
     const b = await waitRunning(two, 'same', ['c']);
     assert.notEqual(a.sandbox.podUid, b.sandbox.podUid);
-    const inCidr = (ip: string | undefined, cidr: string) => ip?.startsWith(cidr.split('.').slice(0, 3).join('.') + '.');
+    const inCidr = (ip: string | undefined, cidr: string) =>
+      ip?.startsWith(cidr.split('.').slice(0, 3).join('.') + '.');
     assert.ok(inCidr(a.sandbox.ips[0], one.podCidr), `${a.sandbox.ips[0]} in ${one.podCidr}`);
     assert.ok(inCidr(b.sandbox.ips[0], two.podCidr), `${b.sandbox.ips[0]} in ${two.podCidr}`);
     assert.equal((await ps(one)).length, 1);
@@ -53,13 +55,18 @@ describe('two instances and bad manifests', () => {
     const [one] = instances as [Instance];
     const running = await waitRunning(one, 'same', ['c']);
     await writeManifest(one, 'bad.yaml', pod('Bad_Name').replace(`image: ${TEST_IMAGE}, `, ''));
-    const log = await waitFor('the error in the log', async () => daemons[0]!.log.split('\n').find((l) => l.includes('bad.yaml')));
+    const log = await waitFor('the error in the log', async () =>
+      daemons[0]!.log.split('\n').find((l) => l.includes('bad.yaml')),
+    );
     assert.match(log, /metadata\.name/);
     assert.match(log, /spec\.containers\[0\]\.image: Required value/);
     await writeManifest(one, 'typo.yaml', pod('typo').replace('containers:', 'containers: 7\n  x:'));
     await waitFor('the type error in the log', async () => daemons[0]!.log.includes('typo.yaml'));
     const still = await waitRunning(one, 'same', ['c']);
-    assert.deepEqual(still.containers.map((c) => [c.id, c.pid]), running.containers.map((c) => [c.id, c.pid]));
+    assert.deepEqual(
+      still.containers.map((c) => [c.id, c.pid]),
+      running.containers.map((c) => [c.id, c.pid]),
+    );
     assert.equal((await ps(one)).length, 1, `only same-${NODE_NAME} runs`);
   });
 });

@@ -10,6 +10,7 @@ apiVersion: v1
 kind: Pod
 metadata: { name: leaky }
 spec:
+  terminationGracePeriodSeconds: 2
   restartPolicy: Never
   containers:
     - name: main

@@ -11,6 +11,7 @@ apiVersion: v1
 kind: Pod
 metadata: { name: apartment }
 spec:
+  terminationGracePeriodSeconds: 2
   containers:
     - name: a
       image: ${TEST_IMAGE}
@@ -43,7 +44,11 @@ describe('a two-container pod shares and isolates like a Kubernetes Pod', () => 
 
   after(async () => {
     const left = await destroyInstance(instance, daemon);
-    assert.deepEqual(left, { mounts: [], links: [], netns: [], cgroups: [], ipam: [] }, 'nothing is left behind');
+    assert.deepEqual(
+      left,
+      { mounts: [], links: [], netns: [], cgroups: [], ipam: [] },
+      'nothing is left behind',
+    );
   });
 
   test('containers reach each other on localhost', async () => {
@@ -88,7 +93,8 @@ describe('a two-container pod shares and isolates like a Kubernetes Pod', () => 
   });
 
   test('the pod shares one IP between its containers', async () => {
-    const ip = (cmd: (c: string) => ReturnType<typeof inA>) => cmd("ip -4 -o addr show eth0 | awk '{print $4}'");
+    const ip = (cmd: (c: string) => ReturnType<typeof inA>) =>
+      cmd("ip -4 -o addr show eth0 | awk '{print $4}'");
     const a = (await ip(inA)).stdout.trim();
     assert.match(a, /^10\.\d+\.\d+\.\d+\/24$/);
     assert.equal((await ip(inB)).stdout.trim(), a);
@@ -98,7 +104,8 @@ describe('a two-container pod shares and isolates like a Kubernetes Pod', () => 
   test("cpu and memory cgroup values match the containers' limits", async () => {
     const values = async (name: string) => {
       const c = pod.containers.find((x) => x.name === name && x.state === 'running')!;
-      const read = (ctl: string, file: string) => readFile(`/sys/fs/cgroup/${ctl}${c.cgroupPath}/${file}`, 'utf8');
+      const read = (ctl: string, file: string) =>
+        readFile(`/sys/fs/cgroup/${ctl}${c.cgroupPath}/${file}`, 'utf8');
       return {
         shares: Number(await read('cpu', 'cpu.shares')),
         quota: Number(await read('cpu', 'cpu.cfs_quota_us')),
@@ -107,9 +114,19 @@ describe('a two-container pod shares and isolates like a Kubernetes Pod', () => 
       };
     };
     // a: limits only, so requests default to limits: 250m -> 256 shares, quota 25000/100000, 64Mi.
-    assert.deepEqual(await values('a'), { shares: 256, quota: 25000, period: 100000, memory: 64 * 1024 * 1024 });
+    assert.deepEqual(await values('a'), {
+      shares: 256,
+      quota: 25000,
+      period: 100000,
+      memory: 64 * 1024 * 1024,
+    });
     // b: request 100m -> 102 shares; limit 500m -> quota 50000; 32Mi.
-    assert.deepEqual(await values('b'), { shares: 102, quota: 50000, period: 100000, memory: 32 * 1024 * 1024 });
+    assert.deepEqual(await values('b'), {
+      shares: 102,
+      quota: 50000,
+      period: 100000,
+      memory: 32 * 1024 * 1024,
+    });
   });
 
   test('containers write CRI-format logs at the kubelet-style path', async () => {

@@ -10,6 +10,7 @@ apiVersion: v1
 kind: Pod
 metadata: { name: ${name} }
 spec:
+  terminationGracePeriodSeconds: 2
   shareProcessNamespace: ${share}
   containers:
     - { name: main, image: ${TEST_IMAGE}, command: ['sleep', '3600'] }
@@ -17,7 +18,8 @@ spec:
 `;
 
 /** Zombies in the container's view of /proc: state Z in /proc/<pid>/stat. */
-const ZOMBIES = "for s in /proc/[0-9]*/stat; do read -r line < $s 2>/dev/null && set -- $line && [ \"$3\" = Z ] && echo $1; done; true";
+const ZOMBIES =
+  'for s in /proc/[0-9]*/stat; do read -r line < $s 2>/dev/null && set -- $line && [ "$3" = Z ] && echo $1; done; true';
 
 describe('PID namespaces', () => {
   let instance: Instance;
@@ -49,7 +51,11 @@ describe('PID namespaces', () => {
     const main = containerId(p, 'main');
     const r = await execIn(instance, main, ['podlet-testhelper', 'orphans', '5']);
     assert.equal(r.exitCode, 0, r.stderr);
-    await waitFor('orphans reaped', async () => (await execIn(instance, main, ['sh', '-c', ZOMBIES])).stdout.trim() === '', 10_000);
+    await waitFor(
+      'orphans reaped',
+      async () => (await execIn(instance, main, ['sh', '-c', ZOMBIES])).stdout.trim() === '',
+      10_000,
+    );
   });
 
   test('without it each container has its own PID 1, and a non-reaping PID 1 keeps zombies', async () => {
@@ -59,10 +65,17 @@ describe('PID namespaces', () => {
     assert.doesNotMatch((await execIn(instance, main, ['ps', '-o', 'args'])).stdout, /sleep 7200/);
     await execIn(instance, main, ['podlet-testhelper', 'orphans', '3']);
     // `sleep` as PID 1 never waits: the orphans stay zombies, which shows the reaping check above can fail.
-    const zombies = await waitFor('zombies under sleep', async () => {
-      const z = (await execIn(instance, main, ['sh', '-c', ZOMBIES])).stdout.trim().split('\n').filter(Boolean);
-      return z.length >= 3 ? z : undefined;
-    }, 10_000);
+    const zombies = await waitFor(
+      'zombies under sleep',
+      async () => {
+        const z = (await execIn(instance, main, ['sh', '-c', ZOMBIES])).stdout
+          .trim()
+          .split('\n')
+          .filter(Boolean);
+        return z.length >= 3 ? z : undefined;
+      },
+      10_000,
+    );
     assert.ok(zombies.length >= 3);
   });
 });

@@ -75,7 +75,9 @@ export async function importTestImage(i: Instance): Promise<void> {
 }
 
 export async function ps(i: Instance): Promise<PsEntry[]> {
-  return JSON.parse(await podlet(['ps', '--json', '--data-dir', i.dataDir, '--cgroup-parent', i.cgroupParent])) as PsEntry[];
+  return JSON.parse(
+    await podlet(['ps', '--json', '--data-dir', i.dataDir, '--cgroup-parent', i.cgroupParent]),
+  ) as PsEntry[];
 }
 
 export async function writeManifest(i: Instance, file: string, yaml: string): Promise<void> {
@@ -89,7 +91,11 @@ export async function removeManifest(i: Instance, file: string): Promise<void> {
 }
 
 /** Polls `check` until it returns a value (not undefined/false) or the deadline passes. */
-export async function waitFor<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined | false>,
+  timeoutMs = 60_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   for (;;) {
@@ -107,12 +113,24 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
 export type RunningPod = PsEntry;
 
 /** Waits until the pod (static name `<name>-test-node`) has a ready sandbox and every named container running. */
-export async function waitRunning(i: Instance, name: string, containers: string[], timeoutMs = 60_000): Promise<RunningPod> {
-  return waitFor(`pod ${name} running`, async () => {
-    const pod = (await ps(i)).find((e) => e.sandbox.podName === `${name}-${NODE_NAME}` && e.sandbox.state === 'ready');
-    const ok = pod && containers.every((c) => pod.containers.some((x) => x.name === c && x.state === 'running'));
-    return ok ? pod : undefined;
-  }, timeoutMs);
+export async function waitRunning(
+  i: Instance,
+  name: string,
+  containers: string[],
+  timeoutMs = 60_000,
+): Promise<RunningPod> {
+  return waitFor(
+    `pod ${name} running`,
+    async () => {
+      const pod = (await ps(i)).find(
+        (e) => e.sandbox.podName === `${name}-${NODE_NAME}` && e.sandbox.state === 'ready',
+      );
+      const ok =
+        pod && containers.every((c) => pod.containers.some((x) => x.name === c && x.state === 'running'));
+      return ok ? pod : undefined;
+    },
+    timeoutMs,
+  );
 }
 
 export function containerId(pod: RunningPod, name: string): string {
@@ -122,7 +140,11 @@ export function containerId(pod: RunningPod, name: string): string {
 }
 
 /** Runs a command inside a running container with runc exec (kubectl exec arrives with the API). */
-export async function execIn(i: Instance, id: string, cmd: string[]): Promise<{ stdout: string; stderr: string; exitCode: number }> {
+export async function execIn(
+  i: Instance,
+  id: string,
+  cmd: string[],
+): Promise<{ stdout: string; stderr: string; exitCode: number }> {
   return runUnchecked('runc', ['--root', join(i.dataDir, 'runc'), 'exec', id, ...cmd], { timeoutMs: 30_000 });
 }
 
@@ -136,9 +158,15 @@ export interface Leftovers {
 }
 
 export async function leftovers(i: Instance): Promise<Leftovers> {
-  const mounts = (await readFile('/proc/self/mounts', 'utf8')).split('\n').filter((l) => l.includes(i.dataDir));
-  const links = (await run('ip', ['-o', 'link', 'show'])).stdout.split('\n').filter((l) => l.includes(i.bridge));
-  const netns = (await readdir('/run/netns').catch(() => [] as string[])).filter((n) => n.startsWith('podlet-'));
+  const mounts = (await readFile('/proc/self/mounts', 'utf8'))
+    .split('\n')
+    .filter((l) => l.includes(i.dataDir));
+  const links = (await run('ip', ['-o', 'link', 'show'])).stdout
+    .split('\n')
+    .filter((l) => l.includes(i.bridge));
+  const netns = (await readdir('/run/netns').catch(() => [] as string[])).filter((n) =>
+    n.startsWith('podlet-'),
+  );
   const ourNetns: string[] = [];
   for (const n of netns) {
     const sandboxes = await readdir(join(i.dataDir, 'sandboxes')).catch(() => [] as string[]);
@@ -149,19 +177,28 @@ export async function leftovers(i: Instance): Promise<Leftovers> {
     const dir = join('/sys/fs/cgroup', ctl, i.cgroupParent);
     if ((await runUnchecked('test', ['-d', dir])).exitCode === 0) cgroups.push(dir);
   }
-  const ipam = (await readdir(join(i.dataDir, 'network', 'ipam', i.bridge)).catch(() => [] as string[])).filter((f) => /^\d+\.\d+\.\d+\.\d+$/.test(f));
+  const ipam = (
+    await readdir(join(i.dataDir, 'network', 'ipam', i.bridge)).catch(() => [] as string[])
+  ).filter((f) => /^\d+\.\d+\.\d+\.\d+$/.test(f));
   return { mounts, links, netns: ourNetns, cgroups, ipam };
 }
 
 /** Stops the daemon, removes what it left on purpose (the bridge, the empty cgroup parent) and the data dir. */
 export async function destroyInstance(i: Instance, daemon: PodletDaemon | undefined): Promise<Leftovers> {
   for (const f of await readdir(i.manifests).catch(() => [] as string[])) await removeManifest(i, f);
-  if (daemon?.pid) await waitFor('pods removed', async () => (await ps(i)).length === 0, 120_000).catch(() => undefined);
+  if (daemon?.pid)
+    await waitFor('pods removed', async () => (await ps(i)).length === 0, 120_000).catch(() => undefined);
   await daemon?.stop();
   const found = await leftovers(i);
   await runUnchecked('ip', ['link', 'delete', i.bridge]);
   for (const ctl of await readdir('/sys/fs/cgroup')) {
-    await runUnchecked('find', [join('/sys/fs/cgroup', ctl, i.cgroupParent), '-depth', '-type', 'd', '-delete']);
+    await runUnchecked('find', [
+      join('/sys/fs/cgroup', ctl, i.cgroupParent),
+      '-depth',
+      '-type',
+      'd',
+      '-delete',
+    ]);
   }
   for (const m of [...found.mounts].reverse()) await runUnchecked('umount', ['-l', m.split(' ')[1] ?? '']);
   await rm(i.dataDir, { recursive: true, force: true });

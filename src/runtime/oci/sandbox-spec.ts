@@ -1,0 +1,117 @@
+// The OCI config of a pod's sandbox ("pause") container, shaped as containerd's CRI plugin shapes it
+// (internal/cri/server/podsandbox/sandbox_run_linux.go sandboxContainerSpec, sandboxContainerSpecOpts), with catatonit
+// in pause mode in place of the pause image.
+import type { Pod } from 'kubernetes-types/core/v1.js';
+import { capabilitySets } from './capabilities.js';
+import {
+  DEFAULT_CAPABILITIES,
+  DEFAULT_MASKED_PATHS,
+  DEFAULT_PATH,
+  DEFAULT_READONLY_PATHS,
+  OCI_VERSION,
+  defaultDeviceRules,
+  defaultMounts,
+} from './defaults.js';
+import { restrictOomScoreAdj } from './host-oom-score.js';
+import { inheritedRlimits } from './host-rlimits.js';
+import { podSupplementalGroups } from './security-context.js';
+import type { Rlimit, Spec, User } from './types.js';
+import { sortedUnique } from './user.js';
+
+export interface SandboxSpecInput {
+  pod: Pod;
+  hostname: string;
+  /** A directory holding /catatonit. */
+  rootfs: string;
+  netnsPath: string;
+  cgroupsPath: string;
+  hostRlimits: readonly Rlimit[];
+  /** -998 (kubelet qos/policy.go PodInfraOOMAdj). */
+  oomScoreAdj: number;
+  /** readOomScoreAdjFloor: set when this process may not lower oom_score_adj below its own. */
+  oomScoreAdjFloor?: number | undefined;
+}
+
+/** The pause image runs as `USER 65535:65535` (kubernetes build/pause/Dockerfile). */
+const PAUSE_ID = 65535;
+/** containerd's DefaultSandboxCPUshares. */
+const SANDBOX_CPU_SHARES = 2;
+
+/**
+ * The sandbox owns the pod's IPC, UTS and PID namespaces (containers join the PID one only when the pod shares it)
+ * and joins the network namespace podlet set up. It keeps containerd's default capabilities, masked paths and
+ * no_new_privs, and takes the pod's sysctls, which act on the namespaces it owns.
+ */
+export function buildSandboxSpec(input: SandboxSpecInput): Spec {
+  const meta = input.pod.metadata ?? {};
+  return {
+    ociVersion: OCI_VERSION,
+    process: {
+      user: sandboxUser(input.pod),
+      args: ['/catatonit', '-P'],
+      env: [DEFAULT_PATH],
+      cwd: '/',
+      capabilities: capabilitySets(DEFAULT_CAPABILITIES),
+      rlimits: inheritedRlimits(input.hostRlimits),
+      noNewPrivileges: true,
+      oomScoreAdj: restrictOomScoreAdj(input.oomScoreAdj, input.oomScoreAdjFloor),
+    },
+    root: { path: input.rootfs, readonly: true },
+    hostname: input.hostname,
+    // The pause process needs no /dev/shm; containerd binds the pod's shm here only so that it exists.
+    mounts: defaultMounts().filter((m) => m.destination !== '/dev/shm'),
+    annotations: {
+      'io.kubernetes.pod.name': meta.name ?? '',
+      'io.kubernetes.pod.namespace': meta.namespace ?? '',
+      'io.kubernetes.pod.uid': meta.uid ?? '',
+    },
+    linux: {
+      sysctl: sandboxSysctls(input.pod),
+      resources: { devices: defaultDeviceRules(), cpu: { shares: SANDBOX_CPU_SHARES } },
+      cgroupsPath: input.cgroupsPath,
+      namespaces: [
+        { type: 'pid' },
+        { type: 'ipc' },
+        { type: 'uts' },
+        { type: 'mount' },
+        { type: 'network', path: input.netnsPath },
+      ],
+      maskedPaths: [...DEFAULT_MASKED_PATHS],
+      readonlyPaths: [...DEFAULT_READONLY_PATHS],
+    },
+  };
+}
+
+/**
+ * The pod's runAsUser/runAsGroup, else the pause image's user. containerd refuses a runAsGroup without a runAsUser
+ * here ("user group ... is specified without user"); podlet runs the pause process as the image user with that
+ * group instead of failing the pod.
+ */
+function sandboxUser(pod: Pod): User {
+  const sc = pod.spec?.securityContext;
+  const uid = sc?.runAsUser ?? PAUSE_ID;
+  // A bare uid takes its gid from /etc/passwd, which the pause root does not have: gid 0 (containerd WithUserID).
+  const gid = sc?.runAsGroup ?? (sc?.runAsUser === undefined ? PAUSE_ID : 0);
+  return { uid, gid, additionalGids: sortedUnique([gid, ...podSupplementalGroups(pod)]) };
+}
+
+/**
+ * The pod's sysctls (names with `/` separators converted to dots, as the kubelet does), plus the two containerd 2
+ * enables by default in a pod network namespace: unprivileged ports from 0 and ping for every group.
+ */
+function sandboxSysctls(pod: Pod): Record<string, string> {
+  const sysctls: Record<string, string> = {};
+  for (const s of pod.spec?.securityContext?.sysctls ?? []) sysctls[dotSeparated(s.name)] = s.value;
+  if (pod.spec?.hostNetwork !== true) {
+    sysctls['net.ipv4.ip_unprivileged_port_start'] ??= '0';
+    sysctls['net.ipv4.ping_group_range'] ??= '0 2147483647';
+  }
+  return sysctls;
+}
+
+/** k8s.io/component-helpers/node/util/sysctl ConvertSysctlVariableToDotsSeparator. */
+function dotSeparated(name: string): string {
+  const first = name.search(/[./]/);
+  if (first === -1 || name[first] === '.') return name;
+  return name.replace(/[./]/g, (c) => (c === '.' ? '/' : '.'));
+}
