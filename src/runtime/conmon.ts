@@ -46,6 +46,8 @@ export async function startConmon(o: ConmonOptions): Promise<ConmonStarted> {
     '-p', join(o.bundle, 'pidfile'), '-P', join(o.bundle, 'conmon.pid'),
     '-l', `k8s-file:${o.logPath}`,
     '--exit-dir', o.exitDir, '--socket-dir-path', o.socketDir,
+    // conmon drops an `oom` marker into its persist dir (else its working directory) when the container OOMs.
+    '--persist-dir', o.bundle,
     '--runtime-arg', `--root=${o.runcRoot}`,
     '--log-level', 'error', '--no-sync-log',
     ...(o.logMaxSize ? ['--log-size-max', String(o.logMaxSize)] : []),
@@ -58,6 +60,7 @@ export async function startConmon(o: ConmonOptions): Promise<ConmonStarted> {
       stdio: ['ignore', 'ignore', stderrFd, 'pipe'],
       env: { _OCI_SYNCPIPE: '3', PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin' },
       detached: true,
+      cwd: o.bundle,
     });
     child.unref();
     const sync = child.stdio[3] as Readable;
