@@ -16,7 +16,12 @@ export interface HostProblem {
 }
 
 const CNI_BIN_DIR = '/usr/lib/cni';
-const BINARIES: { path: string; pkg: string }[] = [
+export interface RequiredBinary {
+  path: string;
+  pkg: string;
+}
+
+export const REQUIRED_BINARIES: RequiredBinary[] = [
   { path: RUNC_BINARY, pkg: 'runc' },
   { path: CONMON_BINARY, pkg: 'conmon' },
   { path: CATATONIT_BINARY, pkg: 'catatonit' },
@@ -29,7 +34,11 @@ const BINARIES: { path: string; pkg: string }[] = [
 ];
 
 /** Everything podlet needs from the host, each problem with the command that fixes it. */
-export async function checkHost(o: { podCidr: string; bridge: string }): Promise<HostProblem[]> {
+export async function checkHost(o: {
+  podCidr: string;
+  bridge: string;
+  binaries?: RequiredBinary[];
+}): Promise<HostProblem[]> {
   const problems: HostProblem[] = [];
   if (process.getuid?.() !== 0) {
     problems.push({
@@ -39,7 +48,7 @@ export async function checkHost(o: { podCidr: string; bridge: string }): Promise
       fatal: true,
     });
   }
-  for (const b of BINARIES) {
+  for (const b of o.binaries ?? REQUIRED_BINARIES) {
     try {
       await access(b.path, constants.X_OK);
     } catch {

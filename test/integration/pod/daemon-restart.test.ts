@@ -4,6 +4,12 @@ import {
   destroyInstance, execIn, containerId, importTestImage, newInstance, PodletDaemon, ps, TEST_IMAGE, waitFor,
   waitRunning, writeManifest, type Instance,
 } from '../support/podlet-process.js'; // prettier-ignore
+import { randomBytes } from 'node:crypto';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { PodNetwork } from '../../../src/network/cni.js';
+import { createNetns } from '../../../src/network/netns.js';
+import { mount } from '../../../src/util/mount.js';
 
 const POD = `
 apiVersion: v1
@@ -51,5 +57,73 @@ describe('the daemon can die without its pods noticing', () => {
     });
     assert.deepEqual(summary(afterRestart), summary(before));
     assert.equal((await ps(instance)).length, 1);
+  });
+
+  test('a sandbox and a container half-created when the daemon died leave nothing after the next start', async () => {
+    await daemon.stop('SIGKILL');
+    const id = randomBytes(16).toString('hex');
+    const dir = join(instance.dataDir, 'sandboxes', id);
+    const netnsName = `podlet-${id.slice(0, 12)}`;
+    await mkdir(join(dir, 'shm'), { recursive: true });
+    await mount('shm', join(dir, 'shm'), 'tmpfs', ['size=1m']);
+    const netnsPath = await createNetns(netnsName);
+    const request = {
+      id,
+      netnsPath,
+      podName: 'crashed',
+      podNamespace: 'default',
+      podUid: 'uid-crashed',
+      portMappings: [],
+    };
+    const network = new PodNetwork({
+      bridge: instance.bridge,
+      podCidr: instance.podCidr,
+      dataDir: join(instance.dataDir, 'network'),
+    });
+    const added = await network.add(request);
+    const record = {
+      ...request,
+      phase: 'creating',
+      createdAt: new Date().toISOString(),
+      netnsName,
+      cgroupPath: `/${instance.cgroupParent}/poduid-crashed/${id}`,
+      sharePid: false,
+      hostname: 'crashed',
+      ips: added.ips,
+      cniResult: added.result,
+    };
+    await writeFile(join(dir, 'sandbox.json'), JSON.stringify(record));
+    const cid = randomBytes(16).toString('hex');
+    const cdir = join(instance.dataDir, 'containers', cid);
+    await mkdir(join(cdir, 'rootfs'), { recursive: true });
+    await mount('tmpfs', join(cdir, 'rootfs'), 'tmpfs', ['size=1m']);
+    await writeFile(
+      join(cdir, 'container.json'),
+      JSON.stringify({
+        id: cid,
+        sandboxId: id,
+        podUid: 'uid-crashed',
+        podName: 'crashed',
+        podNamespace: 'default',
+        name: 'c',
+        kind: 'regular',
+        attempt: 0,
+        phase: 'creating',
+        cgroupPath: '',
+        stopSignal: 'SIGTERM',
+        sharedPid: false,
+      }),
+    );
+
+    daemon = new PodletDaemon(instance);
+    daemon.start();
+    await waitFor('the half-created sandbox and container to be removed', async () => {
+      const sandboxes = await readdir(join(instance.dataDir, 'sandboxes'));
+      const containers = await readdir(join(instance.dataDir, 'containers'));
+      return !sandboxes.includes(id) && !containers.includes(cid);
+    });
+    assert.deepEqual(await readdir('/run/netns').then((n) => n.filter((x) => x === netnsName)), []);
+    assert.ok(!(await network.allocatedIds()).includes(id), 'the IP went back to the pool');
+    await waitRunning(instance, 'survivor', ['a', 'b']);
   });
 });

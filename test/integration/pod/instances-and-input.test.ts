@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
   destroyInstance, importTestImage, newInstance, NODE_NAME, PodletDaemon, ps, TEST_IMAGE, waitFor, waitRunning,
-  writeManifest, type Instance,
+  writeManifest, removeManifest, type Instance,
 } from '../support/podlet-process.js'; // prettier-ignore
 
 const pod = (name: string) => `
@@ -68,5 +68,19 @@ describe('two instances and bad manifests', () => {
       running.containers.map((c) => [c.id, c.pid]),
     );
     assert.equal((await ps(one)).length, 1, `only same-${NODE_NAME} runs`);
+  });
+
+  test('editing a manifest replaces its pod and removing the file stops it', async () => {
+    const [, two] = instances as [Instance, Instance];
+    const first = await waitRunning(two, 'same', ['c']);
+    await writeManifest(two, 'p.yaml', pod('same').replace("'3600'", "'3601'"));
+    const second = await waitFor('the edited pod', async () => {
+      const p = await waitRunning(two, 'same', ['c']);
+      return p.sandbox.podUid !== first.sandbox.podUid ? p : undefined;
+    });
+    assert.match(second.containers[0]?.id ?? '', /^[0-9a-f]+$/);
+    await waitFor('only the edited pod left', async () => (await ps(two)).length === 1);
+    await removeManifest(two, 'p.yaml');
+    await waitFor('no pod left', async () => (await ps(two)).length === 0);
   });
 });
