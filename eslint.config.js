@@ -1,7 +1,6 @@
 // Layering (docs/architecture.md): cli -> apiserver, kubelet -> store, image, volume, network, runtime -> api, util.
 // Each zone lists what a layer may NOT import; a violation is a design bug, not a warning to silence.
 import tseslint from 'typescript-eslint';
-import importX from 'eslint-plugin-import-x';
 
 const layers = [
   'api',
@@ -26,23 +25,30 @@ const forbidden = {
   kubelet: ['apiserver', 'cli'],
   apiserver: ['kubelet', 'cli'],
 };
-const zones = Object.entries(forbidden).flatMap(([layer, from]) =>
-  from.map((f) => ({
-    target: `./src/${layer}`,
-    from: `./src/${f}`,
-    message: `src/${layer} must not import src/${f}`,
-  })),
-);
+// ESLint's own no-restricted-imports, one block per layer: matching `**/<layer>/**` catches every relative path into it.
+const layerRules = Object.entries(forbidden).map(([layer, from]) => ({
+  files: [`src/${layer}/**/*.ts`],
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          {
+            group: from.map((f) => `**/${f}/**`),
+            message: `src/${layer} must not import these layers (see docs/architecture.md)`,
+          },
+        ],
+      },
+    ],
+  },
+}));
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'build/**', 'native/build/**'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],
-    plugins: { 'import-x': importX },
     rules: {
-      'import-x/no-restricted-paths': ['error', { zones }],
-      'import-x/no-cycle': 'off',
       '@typescript-eslint/no-floating-promises': [
         'error',
         {

@@ -1,13 +1,11 @@
 import { Command } from 'commander';
 import { RuntimePaths } from '../runtime/paths.js';
-import { ContainerManager } from '../runtime/container.js';
-import { SandboxManager } from '../runtime/sandbox.js';
+import { listContainers } from '../runtime/container.js';
+import { listSandboxes } from '../runtime/sandbox.js';
 import { Runc } from '../runtime/runc.js';
 import type { ContainerStatus, SandboxStatus } from '../runtime/types.js';
-import { silentLogger } from '../util/log.js';
 import { CgroupManager } from '../runtime/cgroups/manager.js';
 import { detectCgroupMode } from '../runtime/cgroups/detect.js';
-import { PodNetwork } from '../network/cni.js';
 import { age, dataDirOption, fail, jsonOption, printJson, printTable } from './output.js';
 
 export interface PsEntry {
@@ -63,23 +61,14 @@ export function psCommand(): Command {
     });
 }
 
-const NO_HOST_FACTS = { rlimits: [], capabilities: [], oomScoreAdjFloor: undefined };
-
 export async function listRuntime(dataDir: string, cgroupParent: string): Promise<PsEntry[]> {
   const paths = new RuntimePaths(dataDir);
   const runc = new Runc(paths.runcRoot);
   const cgroups = new CgroupManager({ mode: await detectCgroupMode(), parent: cgroupParent });
-  // Read-only use: the network and rlimits are never touched by listing.
-  const network = new PodNetwork({ bridge: 'unused', podCidr: '10.0.0.0/24', dataDir: `${dataDir}/network` });
-  const sandboxes = await new SandboxManager(paths, runc, network, NO_HOST_FACTS, silentLogger).list();
-  const containers = await new ContainerManager(
-    paths,
-    runc,
-    cgroups,
-    NO_HOST_FACTS,
-    false,
-    silentLogger,
-  ).list();
+  const [sandboxes, containers] = await Promise.all([
+    listSandboxes(paths, runc),
+    listContainers(paths, runc, cgroups),
+  ]);
   return sandboxes.map((s) => ({
     sandbox: { ...s.record, state: s.state, ...(s.pid ? { pid: s.pid } : {}) },
     containers: containers

@@ -214,49 +214,78 @@ export class ContainerManager {
     await removeTree(dir);
   }
 
-  async list(): Promise<ContainerStatus[]> {
-    const ids = await readdir(this.paths.containersDir).catch(() => [] as string[]);
-    const out: ContainerStatus[] = [];
-    for (const id of ids) {
-      const record = await this.load(id);
-      if (record) out.push(await this.status(record));
-    }
-    return out;
+  list(): Promise<ContainerStatus[]> {
+    return listContainers(this.paths, this.runc, this.cgroups);
   }
 
-  async load(id: string): Promise<ContainerRecord | undefined> {
-    return readJsonIfExists<ContainerRecord>(join(this.paths.container(id), 'container.json'));
+  load(id: string): Promise<ContainerRecord | undefined> {
+    return loadContainer(this.paths, id);
   }
 
-  /** Observed state: runc's view, conmon's exit file, and the memory cgroup's OOM counter. */
-  async status(record: ContainerRecord): Promise<ContainerStatus> {
-    const exitPath = join(this.paths.container(record.id), 'exit.json');
-    const saved = await readJsonIfExists<ExitRecord>(exitPath);
-    if (saved) return { record, state: 'exited', ...saved };
-    if (record.phase === 'creating') return { record, state: 'unknown', oomKilled: false };
-    const state = await this.runc.state(record.id);
-    if (state?.status === 'running') return { record, state: 'running', pid: state.pid, oomKilled: false };
-    if (state?.status === 'created') return { record, state: 'created', oomKilled: false };
-    const exit = await this.readExitFile(record);
-    if (!exit) return { record, state: 'unknown', oomKilled: false };
-    await writeJsonAtomic(exitPath, exit);
-    return { record, state: 'exited', ...exit };
-  }
-
-  private async readExitFile(record: ContainerRecord): Promise<ExitRecord | undefined> {
-    try {
-      const file = this.paths.exitFile(record.id);
-      const [text, st] = await Promise.all([readFile(file, 'utf8'), stat(file)]);
-      const oomKills = await this.cgroups.readOomKillCount(record.cgroupPath).catch(() => 0);
-      return { exitCode: Number(text.trim()), finishedAt: st.mtime.toISOString(), oomKilled: oomKills > 0 };
-    } catch (e) {
-      if (isNotFound(e)) return undefined;
-      throw e;
-    }
+  status(record: ContainerRecord): Promise<ContainerStatus> {
+    return observeContainer(this.paths, this.runc, this.cgroups, record);
   }
 
   private async save(record: ContainerRecord): Promise<void> {
     await writeJsonAtomic(join(this.paths.container(record.id), 'container.json'), record);
+  }
+}
+
+/** Every container on disk with its observed state; usable without a daemon (`podlet ps`). */
+export async function listContainers(
+  paths: RuntimePaths,
+  runc: Runc,
+  cgroups: CgroupManager,
+): Promise<ContainerStatus[]> {
+  const ids = await readdir(paths.containersDir).catch(() => [] as string[]);
+  const out: ContainerStatus[] = [];
+  for (const id of ids) {
+    const record = await loadContainer(paths, id);
+    if (record) out.push(await observeContainer(paths, runc, cgroups, record));
+  }
+  return out;
+}
+
+function loadContainer(paths: RuntimePaths, id: string): Promise<ContainerRecord | undefined> {
+  return readJsonIfExists<ContainerRecord>(join(paths.container(id), 'container.json'));
+}
+
+/**
+ * Observed state: runc's view, conmon's exit file, and the memory cgroup's OOM counter. The first sight of an exit
+ * is saved to exit.json, so the verdict survives `runc delete` (which removes the cgroup).
+ */
+async function observeContainer(
+  paths: RuntimePaths,
+  runc: Runc,
+  cgroups: CgroupManager,
+  record: ContainerRecord,
+): Promise<ContainerStatus> {
+  const exitPath = join(paths.container(record.id), 'exit.json');
+  const saved = await readJsonIfExists<ExitRecord>(exitPath);
+  if (saved) return { record, state: 'exited', ...saved };
+  if (record.phase === 'creating') return { record, state: 'unknown', oomKilled: false };
+  const state = await runc.state(record.id);
+  if (state?.status === 'running') return { record, state: 'running', pid: state.pid, oomKilled: false };
+  if (state?.status === 'created') return { record, state: 'created', oomKilled: false };
+  const exit = await readExitFile(paths, cgroups, record);
+  if (!exit) return { record, state: 'unknown', oomKilled: false };
+  await writeJsonAtomic(exitPath, exit);
+  return { record, state: 'exited', ...exit };
+}
+
+async function readExitFile(
+  paths: RuntimePaths,
+  cgroups: CgroupManager,
+  record: ContainerRecord,
+): Promise<ExitRecord | undefined> {
+  try {
+    const file = paths.exitFile(record.id);
+    const [text, st] = await Promise.all([readFile(file, 'utf8'), stat(file)]);
+    const oomKills = await cgroups.readOomKillCount(record.cgroupPath).catch(() => 0);
+    return { exitCode: Number(text.trim()), finishedAt: st.mtime.toISOString(), oomKilled: oomKills > 0 };
+  } catch (e) {
+    if (isNotFound(e)) return undefined;
+    throw e;
   }
 }
 

@@ -183,27 +183,40 @@ export class SandboxManager {
     await removeTree(dir);
   }
 
-  async list(): Promise<SandboxStatus[]> {
-    const ids = await readdir(this.paths.sandboxesDir).catch(() => [] as string[]);
-    const out: SandboxStatus[] = [];
-    for (const id of ids) {
-      const record = await this.load(id);
-      if (record) out.push(await this.status(record));
-    }
-    return out;
+  list(): Promise<SandboxStatus[]> {
+    return listSandboxes(this.paths, this.runc);
   }
 
-  async load(id: string): Promise<SandboxRecord | undefined> {
-    return readJsonIfExists<SandboxRecord>(join(this.paths.sandbox(id), 'sandbox.json'));
+  load(id: string): Promise<SandboxRecord | undefined> {
+    return loadSandbox(this.paths, id);
   }
 
-  private async status(record: SandboxRecord): Promise<SandboxStatus> {
-    const state = await this.runc.state(record.id);
-    const running = record.phase === 'ready' && state?.status === 'running';
-    return { record, state: running ? 'ready' : 'notready', ...(running && state ? { pid: state.pid } : {}) };
+  private status(record: SandboxRecord): Promise<SandboxStatus> {
+    return observeSandbox(this.runc, record);
   }
 
   private async save(record: SandboxRecord): Promise<void> {
     await writeJsonAtomic(join(this.paths.sandbox(record.id), 'sandbox.json'), record);
   }
+}
+
+/** Every sandbox on disk with its observed state; read-only, so `podlet ps` can use it without a daemon. */
+export async function listSandboxes(paths: RuntimePaths, runc: Runc): Promise<SandboxStatus[]> {
+  const ids = await readdir(paths.sandboxesDir).catch(() => [] as string[]);
+  const out: SandboxStatus[] = [];
+  for (const id of ids) {
+    const record = await loadSandbox(paths, id);
+    if (record) out.push(await observeSandbox(runc, record));
+  }
+  return out;
+}
+
+function loadSandbox(paths: RuntimePaths, id: string): Promise<SandboxRecord | undefined> {
+  return readJsonIfExists<SandboxRecord>(join(paths.sandbox(id), 'sandbox.json'));
+}
+
+async function observeSandbox(runc: Runc, record: SandboxRecord): Promise<SandboxStatus> {
+  const state = await runc.state(record.id);
+  const running = record.phase === 'ready' && state?.status === 'running';
+  return { record, state: running ? 'ready' : 'notready', ...(running && state ? { pid: state.pid } : {}) };
 }
