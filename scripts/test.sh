@@ -8,5 +8,6 @@ npx eslint .
 npx prettier --check . >/dev/null || { npx prettier --list-different .; exit 1; }
 echo "== tests"
 # One run, one summary. Integration tests share the host's kernel, so files run one at a time.
-exec node --test --test-concurrency=1 --test-timeout=600000 --test-reporter=spec \
-  'dist/test/unit/**/*.test.js' 'dist/test/integration/**/*.test.js'
+# Node 20's runner takes files, not globs: unit tests first, then integration, each sorted.
+mapfile -t files < <(find dist/test/unit -name '*.test.js' | sort; find dist/test/integration -name '*.test.js' | sort)
+exec node --test --test-concurrency=1 --test-timeout=600000 --test-reporter=spec "${files[@]}"
