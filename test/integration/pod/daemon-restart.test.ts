@@ -1,9 +1,16 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import {
-  destroyInstance, execIn, containerId, importTestImage, newInstance, PodletDaemon, ps, TEST_IMAGE, waitFor,
-  waitRunning, writeManifest, type Instance,
-} from '../support/podlet-process.js'; // prettier-ignore
+  execIn,
+  containerId,
+  PodletDaemon,
+  ps,
+  TEST_IMAGE,
+  waitFor,
+  waitRunning,
+  writeManifest,
+  usePodlet,
+} from '../support/podlet-process.js';
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -24,45 +31,32 @@ spec:
 `;
 
 describe('the daemon can die without its pods noticing', () => {
-  let instance: Instance;
-  let daemon: PodletDaemon;
-
-  before(async () => {
-    instance = await newInstance();
-    await importTestImage(instance);
-    daemon = new PodletDaemon(instance);
-    daemon.start();
-  });
-
-  after(async () => {
-    const left = await destroyInstance(instance, daemon);
-    assert.deepEqual(left, { mounts: [], links: [], netns: [], cgroups: [], ipam: [] });
-  });
+  const fx = usePodlet();
 
   test('after SIGKILL and restart every container is re-adopted, none restarted', async () => {
-    await writeManifest(instance, 'survivor.yaml', POD);
-    const before = await waitRunning(instance, 'survivor', ['a', 'b']);
-    await daemon.stop('SIGKILL');
-    // Containers keep running with no daemon at all.
-    const orphaned = await execIn(instance, containerId(before, 'a'), ['true']);
+    await writeManifest(fx.instance, 'survivor.yaml', POD);
+    const before = await waitRunning(fx.instance, 'survivor', ['a', 'b']);
+    await fx.daemon.stop('SIGKILL');
+    // Containers keep running with no fx.daemon at all.
+    const orphaned = await execIn(fx.instance, containerId(before, 'a'), ['true']);
     assert.equal(orphaned.exitCode, 0);
-    daemon = new PodletDaemon(instance);
-    daemon.start();
-    await waitFor('the restarted daemon to sync', async () => daemon.log.includes('podlet serving'));
+    fx.daemon = new PodletDaemon(fx.instance);
+    fx.daemon.start();
+    await waitFor('the restarted fx.daemon to sync', async () => fx.daemon.log.includes('podlet serving'));
     await new Promise((r) => setTimeout(r, 3000)); // several relists: any restart would happen now
-    const afterRestart = await waitRunning(instance, 'survivor', ['a', 'b']);
+    const afterRestart = await waitRunning(fx.instance, 'survivor', ['a', 'b']);
     const summary = (p: typeof before) => ({
       sandbox: [p.sandbox.id, p.sandbox.pid],
       containers: p.containers.map((c) => [c.name, c.id, c.pid, c.attempt, c.state]),
     });
     assert.deepEqual(summary(afterRestart), summary(before));
-    assert.equal((await ps(instance)).length, 1);
+    assert.equal((await ps(fx.instance)).length, 1);
   });
 
-  test('a sandbox and a container half-created when the daemon died leave nothing after the next start', async () => {
-    await daemon.stop('SIGKILL');
+  test('a sandbox and a container half-created when the fx.daemon died leave nothing after the next start', async () => {
+    await fx.daemon.stop('SIGKILL');
     const id = randomBytes(16).toString('hex');
-    const dir = join(instance.dataDir, 'sandboxes', id);
+    const dir = join(fx.instance.dataDir, 'sandboxes', id);
     const netnsName = `podlet-${id.slice(0, 12)}`;
     await mkdir(join(dir, 'shm'), { recursive: true });
     await mount('shm', join(dir, 'shm'), 'tmpfs', ['size=1m']);
@@ -76,9 +70,9 @@ describe('the daemon can die without its pods noticing', () => {
       portMappings: [],
     };
     const network = new PodNetwork({
-      bridge: instance.bridge,
-      podCidr: instance.podCidr,
-      dataDir: join(instance.dataDir, 'network'),
+      bridge: fx.instance.bridge,
+      podCidr: fx.instance.podCidr,
+      dataDir: join(fx.instance.dataDir, 'network'),
     });
     const added = await network.add(request);
     const record = {
@@ -86,7 +80,7 @@ describe('the daemon can die without its pods noticing', () => {
       phase: 'creating',
       createdAt: new Date().toISOString(),
       netnsName,
-      cgroupPath: `/${instance.cgroupParent}/poduid-crashed/${id}`,
+      cgroupPath: `/${fx.instance.cgroupParent}/poduid-crashed/${id}`,
       sharePid: false,
       hostname: 'crashed',
       ips: added.ips,
@@ -94,7 +88,7 @@ describe('the daemon can die without its pods noticing', () => {
     };
     await writeFile(join(dir, 'sandbox.json'), JSON.stringify(record));
     const cid = randomBytes(16).toString('hex');
-    const cdir = join(instance.dataDir, 'containers', cid);
+    const cdir = join(fx.instance.dataDir, 'containers', cid);
     await mkdir(join(cdir, 'rootfs'), { recursive: true });
     await mount('tmpfs', join(cdir, 'rootfs'), 'tmpfs', ['size=1m']);
     await writeFile(
@@ -115,15 +109,15 @@ describe('the daemon can die without its pods noticing', () => {
       }),
     );
 
-    daemon = new PodletDaemon(instance);
-    daemon.start();
+    fx.daemon = new PodletDaemon(fx.instance);
+    fx.daemon.start();
     await waitFor('the half-created sandbox and container to be removed', async () => {
-      const sandboxes = await readdir(join(instance.dataDir, 'sandboxes'));
-      const containers = await readdir(join(instance.dataDir, 'containers'));
+      const sandboxes = await readdir(join(fx.instance.dataDir, 'sandboxes'));
+      const containers = await readdir(join(fx.instance.dataDir, 'containers'));
       return !sandboxes.includes(id) && !containers.includes(cid);
     });
     assert.deepEqual(await readdir('/run/netns').then((n) => n.filter((x) => x === netnsName)), []);
     assert.ok(!(await network.allocatedIds()).includes(id), 'the IP went back to the pool');
-    await waitRunning(instance, 'survivor', ['a', 'b']);
+    await waitRunning(fx.instance, 'survivor', ['a', 'b']);
   });
 });

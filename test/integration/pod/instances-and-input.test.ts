@@ -1,9 +1,19 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
-  destroyInstance, importTestImage, newInstance, NODE_NAME, PodletDaemon, ps, TEST_IMAGE, waitFor, waitRunning,
-  writeManifest, removeManifest, type Instance,
-} from '../support/podlet-process.js'; // prettier-ignore
+  destroyInstance,
+  importTestImage,
+  newInstance,
+  NODE_NAME,
+  PodletDaemon,
+  ps,
+  TEST_IMAGE,
+  waitFor,
+  waitRunning,
+  writeManifest,
+  removeManifest,
+  type Instance,
+} from '../support/podlet-process.js';
 
 const pod = (name: string) => `
 apiVersion: v1

@@ -1,9 +1,6 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import {
-  destroyInstance, importTestImage, newInstance, PodletDaemon, ps, TEST_IMAGE, waitFor, waitRunning, writeManifest,
-  type Instance,
-} from '../support/podlet-process.js'; // prettier-ignore
+import { describe, test } from 'node:test';
+import { ps, TEST_IMAGE, waitFor, waitRunning, writeManifest, usePodlet } from '../support/podlet-process.js';
 
 const POD = `
 apiVersion: v1
@@ -24,32 +21,19 @@ spec:
 `;
 
 describe('memory limits are per container', () => {
-  let instance: Instance;
-  let daemon: PodletDaemon;
-
-  before(async () => {
-    instance = await newInstance();
-    await importTestImage(instance);
-    daemon = new PodletDaemon(instance);
-    daemon.start();
-  });
-
-  after(async () => {
-    const left = await destroyInstance(instance, daemon);
-    assert.deepEqual(left, { mounts: [], links: [], netns: [], cgroups: [], ipam: [] });
-  });
+  const fx = usePodlet();
 
   test('a container over its memory limit is OOMKilled alone while its neighbour keeps running', async () => {
-    await writeManifest(instance, 'leaky.yaml', POD);
-    const before = await waitRunning(instance, 'leaky', ['main']);
+    await writeManifest(fx.instance, 'leaky.yaml', POD);
+    const before = await waitRunning(fx.instance, 'leaky', ['main']);
     const mainBefore = before.containers.find((c) => c.name === 'main')!;
     const leaker = await waitFor('leaker to exit', async () => {
-      const pod = (await ps(instance)).find((e) => e.sandbox.podName.startsWith('leaky-'));
+      const pod = (await ps(fx.instance)).find((e) => e.sandbox.podName.startsWith('leaky-'));
       return pod?.containers.find((c) => c.name === 'leaker' && c.state === 'exited');
     });
     assert.equal(leaker.reason, 'OOMKilled');
     assert.equal(leaker.exitCode, 137);
-    const after = (await ps(instance)).find((e) => e.sandbox.podName.startsWith('leaky-'))!;
+    const after = (await ps(fx.instance)).find((e) => e.sandbox.podName.startsWith('leaky-'))!;
     const mainAfter = after.containers.filter((c) => c.name === 'main');
     assert.equal(mainAfter.length, 1, 'main was never restarted');
     assert.equal(mainAfter[0]?.state, 'running');

@@ -1,10 +1,16 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import {
-  containerId, destroyInstance, execIn, importTestImage, newInstance, NODE_NAME, PodletDaemon, TEST_IMAGE,
-  waitRunning, writeManifest, type Instance, type RunningPod,
-} from '../support/podlet-process.js'; // prettier-ignore
+  containerId,
+  execIn,
+  NODE_NAME,
+  TEST_IMAGE,
+  waitRunning,
+  writeManifest,
+  type RunningPod,
+  usePodlet,
+} from '../support/podlet-process.js';
 
 const POD = `
 apiVersion: v1
@@ -27,28 +33,14 @@ spec:
 `;
 
 describe('a two-container pod shares and isolates like a Kubernetes Pod', () => {
-  let instance: Instance;
-  let daemon: PodletDaemon;
+  const fx = usePodlet();
   let pod: RunningPod;
-  const inA = (cmd: string) => execIn(instance, containerId(pod, 'a'), ['sh', '-c', cmd]);
-  const inB = (cmd: string) => execIn(instance, containerId(pod, 'b'), ['sh', '-c', cmd]);
+  const inA = (cmd: string) => execIn(fx.instance, containerId(pod, 'a'), ['sh', '-c', cmd]);
+  const inB = (cmd: string) => execIn(fx.instance, containerId(pod, 'b'), ['sh', '-c', cmd]);
 
   before(async () => {
-    instance = await newInstance();
-    await importTestImage(instance);
-    daemon = new PodletDaemon(instance);
-    daemon.start();
-    await writeManifest(instance, 'apartment.yaml', POD);
-    pod = await waitRunning(instance, 'apartment', ['a', 'b']);
-  });
-
-  after(async () => {
-    const left = await destroyInstance(instance, daemon);
-    assert.deepEqual(
-      left,
-      { mounts: [], links: [], netns: [], cgroups: [], ipam: [] },
-      'nothing is left behind',
-    );
+    await writeManifest(fx.instance, 'apartment.yaml', POD);
+    pod = await waitRunning(fx.instance, 'apartment', ['a', 'b']);
   });
 
   test('containers reach each other on localhost', async () => {

@@ -1,9 +1,14 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import {
-  containerId, destroyInstance, execIn, importTestImage, newInstance, PodletDaemon, TEST_IMAGE, waitFor,
-  waitRunning, writeManifest, type Instance,
-} from '../support/podlet-process.js'; // prettier-ignore
+  containerId,
+  execIn,
+  TEST_IMAGE,
+  waitFor,
+  waitRunning,
+  writeManifest,
+  usePodlet,
+} from '../support/podlet-process.js';
 
 const pod = (name: string, share: boolean) => `
 apiVersion: v1
@@ -22,53 +27,43 @@ const ZOMBIES =
   'for s in /proc/[0-9]*/stat; do read -r line < $s 2>/dev/null && set -- $line && [ "$3" = Z ] && echo $1; done; true';
 
 describe('PID namespaces', () => {
-  let instance: Instance;
-  let daemon: PodletDaemon;
+  const fx = usePodlet();
 
   before(async () => {
-    instance = await newInstance();
-    await importTestImage(instance);
-    daemon = new PodletDaemon(instance);
-    daemon.start();
-    await writeManifest(instance, 'shared.yaml', pod('shared', true));
-    await writeManifest(instance, 'private.yaml', pod('private', false));
-  });
-
-  after(async () => {
-    const left = await destroyInstance(instance, daemon);
-    assert.deepEqual(left, { mounts: [], links: [], netns: [], cgroups: [], ipam: [] });
+    await writeManifest(fx.instance, 'shared.yaml', pod('shared', true));
+    await writeManifest(fx.instance, 'private.yaml', pod('private', false));
   });
 
   test('with shareProcessNamespace the pause process is PID 1 and processes are visible across containers', async () => {
-    const p = await waitRunning(instance, 'shared', ['main', 'helper']);
+    const p = await waitRunning(fx.instance, 'shared', ['main', 'helper']);
     const main = containerId(p, 'main');
-    assert.match((await execIn(instance, main, ['cat', '/proc/1/cmdline'])).stdout, /catatonit/);
-    assert.match((await execIn(instance, main, ['ps', '-o', 'args'])).stdout, /sleep 7200/);
+    assert.match((await execIn(fx.instance, main, ['cat', '/proc/1/cmdline'])).stdout, /catatonit/);
+    assert.match((await execIn(fx.instance, main, ['ps', '-o', 'args'])).stdout, /sleep 7200/);
   });
 
   test('with shareProcessNamespace orphaned zombies are reaped by the pause process', async () => {
-    const p = await waitRunning(instance, 'shared', ['main', 'helper']);
+    const p = await waitRunning(fx.instance, 'shared', ['main', 'helper']);
     const main = containerId(p, 'main');
-    const r = await execIn(instance, main, ['podlet-testhelper', 'orphans', '5']);
+    const r = await execIn(fx.instance, main, ['podlet-testhelper', 'orphans', '5']);
     assert.equal(r.exitCode, 0, r.stderr);
     await waitFor(
       'orphans reaped',
-      async () => (await execIn(instance, main, ['sh', '-c', ZOMBIES])).stdout.trim() === '',
+      async () => (await execIn(fx.instance, main, ['sh', '-c', ZOMBIES])).stdout.trim() === '',
       10_000,
     );
   });
 
   test('without it each container has its own PID 1, and a non-reaping PID 1 keeps zombies', async () => {
-    const p = await waitRunning(instance, 'private', ['main', 'helper']);
+    const p = await waitRunning(fx.instance, 'private', ['main', 'helper']);
     const main = containerId(p, 'main');
-    assert.match((await execIn(instance, main, ['cat', '/proc/1/cmdline'])).stdout, /^sleep/);
-    assert.doesNotMatch((await execIn(instance, main, ['ps', '-o', 'args'])).stdout, /sleep 7200/);
-    await execIn(instance, main, ['podlet-testhelper', 'orphans', '3']);
+    assert.match((await execIn(fx.instance, main, ['cat', '/proc/1/cmdline'])).stdout, /^sleep/);
+    assert.doesNotMatch((await execIn(fx.instance, main, ['ps', '-o', 'args'])).stdout, /sleep 7200/);
+    await execIn(fx.instance, main, ['podlet-testhelper', 'orphans', '3']);
     // `sleep` as PID 1 never waits: the orphans stay zombies, which shows the reaping check above can fail.
     const zombies = await waitFor(
       'zombies under sleep',
       async () => {
-        const z = (await execIn(instance, main, ['sh', '-c', ZOMBIES])).stdout
+        const z = (await execIn(fx.instance, main, ['sh', '-c', ZOMBIES])).stdout
           .trim()
           .split('\n')
           .filter(Boolean);

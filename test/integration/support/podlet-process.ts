@@ -1,8 +1,10 @@
+import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { after, before } from 'node:test';
 import { run, runUnchecked } from '../../../src/util/exec.js';
 import type { PsEntry } from '../../../src/cli/ps-command.js';
 
@@ -203,4 +205,31 @@ export async function destroyInstance(i: Instance, daemon: PodletDaemon | undefi
   for (const m of [...found.mounts].reverse()) await runUnchecked('umount', ['-l', m.split(' ')[1] ?? '']);
   await rm(i.dataDir, { recursive: true, force: true });
   return found;
+}
+
+export const NOTHING_LEFT: Leftovers = { mounts: [], links: [], netns: [], cgroups: [], ipam: [] };
+
+/** One podlet instance per suite, with the test image imported; `daemon` may be replaced by the tests. */
+export interface PodletFixture {
+  instance: Instance;
+  daemon: PodletDaemon;
+}
+
+/**
+ * Registers the suite's `before` (a fresh instance, the test image, `podlet serve` running) and `after` (every pod
+ * removed, the daemon stopped, and an assertion that nothing at all is left on the host).
+ */
+export function usePodlet(): PodletFixture {
+  const fixture = {} as PodletFixture;
+  before(async () => {
+    fixture.instance = await newInstance();
+    await importTestImage(fixture.instance);
+    fixture.daemon = new PodletDaemon(fixture.instance);
+    fixture.daemon.start();
+  });
+  after(async () => {
+    const left = await destroyInstance(fixture.instance, fixture.daemon);
+    assert.deepEqual(left, NOTHING_LEFT, 'nothing is left behind on the host');
+  });
+  return fixture;
 }
