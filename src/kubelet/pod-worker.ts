@@ -96,7 +96,7 @@ export class PodWorker {
     const image = await this.deps.images.get(container.image ?? '');
     if (!image) {
       throw new Error(
-        `container "${container.name}": image "${container.image}" is not present on this node (podlet image import FILE)`,
+        `${containerField(pod, container)}.image: image "${container.image}" is not present on this node (podlet image import FILE)`,
       );
     }
     if (sandbox.pid === undefined) throw new Error('sandbox is not running');
@@ -204,6 +204,14 @@ function specContainers(pod: Pod): SpecContainer[] {
     kind: 'regular' as ContainerKind,
   }));
   return [...init, ...regular];
+}
+
+/** `spec.containers[1]` / `spec.initContainers[0]`: where the container sits in the pod spec, for messages. */
+function containerField(pod: Pod, container: Container): string {
+  const init = pod.spec?.initContainers?.indexOf(container) ?? -1;
+  return init >= 0
+    ? `spec.initContainers[${init}]`
+    : `spec.containers[${pod.spec?.containers.indexOf(container)}]`;
 }
 
 function latestInstances(containers: ContainerStatus[]): Map<string, ContainerStatus> {

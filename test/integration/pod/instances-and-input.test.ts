@@ -71,13 +71,23 @@ describe('two instances and bad manifests', () => {
     assert.match(log, /metadata\.name/);
     assert.match(log, /spec\.containers\[0\]\.image: Required value/);
     await writeManifest(one, 'typo.yaml', pod('typo').replace('containers:', 'containers: 7\n  x:'));
+    await writeManifest(one, 'noimage.yaml', pod('noimage').replace(TEST_IMAGE, 'localhost/not-imported:1'));
+    const missing = await waitFor('the missing-image error', async () =>
+      daemons[0]!.log.split('\n').find((l) => l.includes('not-imported')),
+    );
+    assert.match(missing, new RegExp(`noimage-${NODE_NAME}`));
+    assert.match(
+      missing,
+      /spec\.containers\[0\]\.image: image \\"localhost\/not-imported:1\\" is not present/,
+    );
     await waitFor('the type error in the log', async () => daemons[0]!.log.includes('typo.yaml'));
     const still = await waitRunning(one, 'same', ['c']);
     assert.deepEqual(
       still.containers.map((c) => [c.id, c.pid]),
       running.containers.map((c) => [c.id, c.pid]),
     );
-    assert.equal((await ps(one)).length, 1, `only same-${NODE_NAME} runs`);
+    await removeManifest(one, 'noimage.yaml');
+    await waitFor('the pod without image removed', async () => (await ps(one)).length === 1);
   });
 
   test('editing a manifest replaces its pod and removing the file stops it', async () => {
