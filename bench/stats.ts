@@ -1,0 +1,62 @@
+/** Percentile by nearest rank over a sample (milliseconds); NaN for an empty sample. */
+export function percentile(sample: readonly number[], p: number): number {
+  if (sample.length === 0) return Number.NaN;
+  const sorted = [...sample].sort((a, b) => a - b);
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1]!;
+}
+
+export interface Figure {
+  name: string;
+  podlet: { p50: number; p95: number };
+  peer: { name: string; p50: number; p95: number };
+  /** peer p50 / podlet p50: above 1 means podlet is faster. */
+  ratio: number;
+  goal: string;
+  met: boolean;
+}
+
+export function summarize(
+  name: string,
+  podlet: number[],
+  peerName: string,
+  peer: number[],
+  goalRatio: number,
+): Figure {
+  const f = (s: number[]) => ({ p50: percentile(s, 50), p95: percentile(s, 95) });
+  const ratio = percentile(peer, 50) / percentile(podlet, 50);
+  return {
+    name,
+    podlet: f(podlet),
+    peer: { name: peerName, ...f(peer) },
+    ratio,
+    goal: `p50 >= ${goalRatio}x faster than ${peerName}`,
+    met: ratio >= goalRatio,
+  };
+}
+
+export function formatFigures(figures: readonly Figure[]): string {
+  const ms = (v: number) => `${v.toFixed(0)} ms`;
+  const rows = figures.map((f) => [
+    f.name, ms(f.podlet.p50), ms(f.podlet.p95), ms(f.peer.p50), ms(f.peer.p95), `${f.ratio.toFixed(2)}x`, f.goal, f.met ? 'yes' : 'no',
+  ]); // prettier-ignore
+  const header = [
+    'figure',
+    'podlet p50',
+    'podlet p95',
+    'peer p50',
+    'peer p95',
+    'ratio (peer/podlet)',
+    'goal',
+    'met?',
+  ];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  return [header, ...rows]
+    .map((r) =>
+      r
+        .map((c, i) => c.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
