@@ -69,8 +69,8 @@ export class Kubelet {
   private async relist(): Promise<void> {
     try {
       if (this.sourcesReady) {
-        for (const p of await this.deps.runtime.listPods()) {
-          if (!this.slots.has(p.podUid)) this.schedule(p.podUid, this.slot(p.podUid), undefined);
+        for (const uid of await this.deps.runtime.podUids()) {
+          if (!this.slots.has(uid)) this.schedule(uid, this.slot(uid), undefined);
         }
       }
       for (const [uid, slot] of this.slots) this.schedule(uid, slot, slot.pod);

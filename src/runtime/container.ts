@@ -214,8 +214,8 @@ export class ContainerManager {
     await removeTree(dir);
   }
 
-  list(): Promise<ContainerStatus[]> {
-    return listContainers(this.paths, this.runc, this.cgroups);
+  list(podUid?: string): Promise<ContainerStatus[]> {
+    return listContainers(this.paths, this.runc, this.cgroups, podUid);
   }
 
   load(id: string): Promise<ContainerRecord | undefined> {
@@ -236,14 +236,18 @@ export async function listContainers(
   paths: RuntimePaths,
   runc: Runc,
   cgroups: CgroupManager,
+  podUid?: string,
 ): Promise<ContainerStatus[]> {
+  const records = (await readContainerRecords(paths)).filter(
+    (r) => podUid === undefined || r.podUid === podUid,
+  );
+  return Promise.all(records.map((r) => observeContainer(paths, runc, cgroups, r)));
+}
+
+export async function readContainerRecords(paths: RuntimePaths): Promise<ContainerRecord[]> {
   const ids = await readdir(paths.containersDir).catch(() => [] as string[]);
-  const out: ContainerStatus[] = [];
-  for (const id of ids) {
-    const record = await loadContainer(paths, id);
-    if (record) out.push(await observeContainer(paths, runc, cgroups, record));
-  }
-  return out;
+  const records = await Promise.all(ids.map((id) => loadContainer(paths, id)));
+  return records.filter((r): r is ContainerRecord => r !== undefined);
 }
 
 function loadContainer(paths: RuntimePaths, id: string): Promise<ContainerRecord | undefined> {

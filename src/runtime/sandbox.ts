@@ -183,8 +183,8 @@ export class SandboxManager {
     await removeTree(dir);
   }
 
-  list(): Promise<SandboxStatus[]> {
-    return listSandboxes(this.paths, this.runc);
+  list(podUid?: string): Promise<SandboxStatus[]> {
+    return listSandboxes(this.paths, this.runc, podUid);
   }
 
   load(id: string): Promise<SandboxRecord | undefined> {
@@ -201,14 +201,22 @@ export class SandboxManager {
 }
 
 /** Every sandbox on disk with its observed state; read-only, so `podlet ps` can use it without a daemon. */
-export async function listSandboxes(paths: RuntimePaths, runc: Runc): Promise<SandboxStatus[]> {
+export async function listSandboxes(
+  paths: RuntimePaths,
+  runc: Runc,
+  podUid?: string,
+): Promise<SandboxStatus[]> {
+  // Records are cheap to read; observing means a runc call, so only the asked-for pod is observed.
+  const records = (await readSandboxRecords(paths)).filter(
+    (r) => podUid === undefined || r.podUid === podUid,
+  );
+  return Promise.all(records.map((r) => observeSandbox(runc, r)));
+}
+
+export async function readSandboxRecords(paths: RuntimePaths): Promise<SandboxRecord[]> {
   const ids = await readdir(paths.sandboxesDir).catch(() => [] as string[]);
-  const out: SandboxStatus[] = [];
-  for (const id of ids) {
-    const record = await loadSandbox(paths, id);
-    if (record) out.push(await observeSandbox(runc, record));
-  }
-  return out;
+  const records = await Promise.all(ids.map((id) => loadSandbox(paths, id)));
+  return records.filter((r): r is SandboxRecord => r !== undefined);
 }
 
 function loadSandbox(paths: RuntimePaths, id: string): Promise<SandboxRecord | undefined> {
