@@ -15,6 +15,8 @@ export interface StaticPodSet {
 export const CONFIG_SOURCE_ANNOTATION = 'kubernetes.io/config.source';
 export const CONFIG_HASH_ANNOTATION = 'kubernetes.io/config.hash';
 export const CONFIG_SEEN_ANNOTATION = 'kubernetes.io/config.seen';
+/** Coalesces the burst of events one save makes (write, rename) without delaying a pod noticeably. */
+const MANIFEST_DEBOUNCE_MS = 20;
 const MANIFEST_EXTENSIONS = /\.(ya?ml|json)$/;
 
 /**
@@ -60,7 +62,7 @@ export function watchManifestDir(dir: string, onChange: () => void, logger: Logg
   let timer: NodeJS.Timeout | undefined;
   const watcher: FSWatcher = watch(dir, () => {
     clearTimeout(timer);
-    timer = setTimeout(onChange, 100);
+    timer = setTimeout(onChange, MANIFEST_DEBOUNCE_MS);
   });
   watcher.on('error', (err) => logger.error({ err, dir }, 'manifest watcher failed'));
   return () => {
