@@ -40,13 +40,21 @@ export class PodWorker {
   async sync(pod: Pod): Promise<void> {
     const uid = pod.metadata?.uid ?? '';
     const state = await this.deps.runtime.podState(uid);
+    // Taken before a dead sandbox is replaced: restart counts carry over to the new sandbox, as on the kubelet.
+    const everLatest = latestInstances(state.containers);
     const sandbox = await this.ensureSandbox(pod, state);
     const volumePaths = await setUpPodVolumes(pod, this.deps.runtime.paths.pod(uid));
     const latest = latestInstances(state.containers.filter((c) => c.record.sandboxId === sandbox.record.id));
     const policy = pod.spec?.restartPolicy ?? 'Always';
     for (const step of specContainers(pod)) {
       const current = latest.get(step.container.name);
-      const done = await this.syncContainer(pod, sandbox, step, current, policy, volumePaths);
+      const previousAttempt = everLatest.get(step.container.name)?.record.attempt;
+      const done = await this.syncContainer(pod, sandbox, step, {
+        current,
+        previousAttempt,
+        policy,
+        volumePaths,
+      });
       if (!done) return; // init containers and sidecars run one at a time, in order
     }
     await this.removeDeadInstances(state, latest);
@@ -57,10 +65,14 @@ export class PodWorker {
     pod: Pod,
     sandbox: SandboxStatus,
     step: SpecContainer,
-    current: ContainerStatus | undefined,
-    policy: string,
-    volumePaths: Map<string, string>,
+    observed: {
+      current: ContainerStatus | undefined;
+      previousAttempt: number | undefined;
+      policy: string;
+      volumePaths: Map<string, string>;
+    },
   ): Promise<boolean> {
+    const { current, previousAttempt, policy, volumePaths } = observed;
     const { container, kind } = step;
     const log = this.deps.logger.child({ pod: pod.metadata?.name, container: container.name });
     if (current && (current.state === 'running' || current.state === 'created')) {
@@ -81,7 +93,7 @@ export class PodWorker {
         return kind === 'regular';
       }
     }
-    const attempt = current ? current.record.attempt + 1 : 0;
+    const attempt = previousAttempt === undefined ? 0 : previousAttempt + 1;
     await this.startContainer(pod, sandbox, step, attempt, volumePaths);
     return kind !== 'init';
   }

@@ -120,4 +120,18 @@ describe('the daemon can die without its pods noticing', () => {
     assert.ok(!(await network.allocatedIds()).includes(id), 'the IP went back to the pool');
     await waitRunning(fx.instance, 'survivor', ['a', 'b']);
   });
+
+  test('a dead pause process gets a new sandbox and the containers restart with their count incremented', async () => {
+    const before = await waitRunning(fx.instance, 'survivor', ['a', 'b']);
+    process.kill(before.sandbox.pid!, 'SIGKILL');
+    const after = await waitFor('a new sandbox with both containers running', async () => {
+      const p = await waitRunning(fx.instance, 'survivor', ['a', 'b']);
+      return p.sandbox.id !== before.sandbox.id ? p : undefined;
+    });
+    const attempts = (p: typeof before) =>
+      Object.fromEntries(p.containers.filter((c) => c.state === 'running').map((c) => [c.name, c.attempt]));
+    const was = attempts(before);
+    assert.deepEqual(attempts(after), { a: was.a! + 1, b: was.b! + 1 });
+    assert.equal((await ps(fx.instance)).length, 1, 'the old sandbox is gone');
+  });
 });
