@@ -1,12 +1,23 @@
 import { Command } from 'commander';
 import { join, resolve } from 'node:path';
+import { RegistryClient } from '../image/registry/client.js';
+import { loadDockerConfig } from '../image/registry/docker-config.js';
+import { pullImage } from '../image/registry/pull.js';
+import { normalizeImageReference } from '../image/reference.js';
 import { ImageStore } from '../image/store.js';
 import type { ImageRecord } from '../image/types.js';
+import { humanSize } from './human-size.js';
 import { age, dataDirOption, fail, jsonOption, printJson, printTable } from './output.js';
+import { pullProgressDisplay } from './pull-progress.js';
 
 interface StoreOptions {
   dataDir: string;
   json?: boolean;
+}
+
+interface PullCommandOptions extends StoreOptions {
+  insecureRegistry: string[];
+  registryConfig?: string;
 }
 
 /** `podlet image ...`: the local image store, used directly (no daemon needed). */
@@ -17,6 +28,21 @@ export function imageCommand(): Command {
       storeCommand('import', 'import an OCI archive or a docker save archive')
         .argument('<file>', 'the archive (oci-archive tar or docker save tar, optionally gzip-compressed)')
         .action(withStore(importImages)),
+    )
+    .addCommand(
+      storeCommand('pull', 'pull an image from a registry (OCI distribution API)')
+        .argument('<ref>', 'image reference, e.g. registry.example:5000/team/app:v1 or ...@sha256:<digest>')
+        .option(
+          '--insecure-registry <host:port>',
+          'speak plain HTTP to this registry (repeatable); all others use HTTPS',
+          (value: string, previous: string[]) => [...previous, value],
+          [] as string[],
+        )
+        .option(
+          '--registry-config <file>',
+          'registry credentials: a docker config.json or the .dockerconfigjson of a Kubernetes secret',
+        )
+        .action(withStore(pullToStore)),
     )
     .addCommand(storeCommand('ls', 'list images').action(withStore(listImages)))
     .addCommand(
@@ -37,11 +63,11 @@ function storeCommand(name: string, description: string): Command {
 }
 
 /** Opens the store under `<data-dir>/images` and runs the subcommand; any error is one `podlet: ...` line, exit 1. */
-function withStore(
-  action: (store: ImageStore, options: StoreOptions, args: readonly string[]) => Promise<void>,
+function withStore<O extends StoreOptions>(
+  action: (store: ImageStore, options: O, args: readonly string[]) => Promise<void>,
 ): (this: Command) => Promise<void> {
   return async function (this: Command) {
-    const options = this.opts<StoreOptions>();
+    const options = this.opts<O>();
     try {
       await action(await ImageStore.open(join(options.dataDir, 'images')), options, this.args);
     } catch (e) {
@@ -58,6 +84,26 @@ async function importImages(
   const records = await store.importArchive(resolve(file));
   if (options.json) return printJson(records);
   for (const name of records.flatMap((r) => r.names)) process.stdout.write(`Loaded image: ${name}\n`);
+}
+
+async function pullToStore(
+  store: ImageStore,
+  options: PullCommandOptions,
+  [reference = '']: readonly string[],
+): Promise<void> {
+  const credentials =
+    options.registryConfig === undefined
+      ? undefined
+      : await loadDockerConfig(resolve(options.registryConfig));
+  const client = new RegistryClient({
+    insecureRegistries: options.insecureRegistry,
+    ...(credentials === undefined ? {} : { credentials }),
+  });
+  const record = await pullImage(store, client, reference, {
+    onProgress: pullProgressDisplay(process.stderr),
+  });
+  if (options.json) return printJson(record);
+  process.stdout.write(`Digest: ${record.manifestDigest}\nPulled: ${normalizeImageReference(reference)}\n`);
 }
 
 async function listImages(store: ImageStore, options: StoreOptions): Promise<void> {
@@ -86,16 +132,4 @@ async function pruneImages(store: ImageStore, options: StoreOptions): Promise<vo
     `Deleted images: ${result.removedImages}\nDeleted layers: ${result.removedLayers}\n` +
       `Total reclaimed space: ${humanSize(result.freedBytes)}\n`,
   );
-}
-
-/** Decimal units with three significant digits, as docker and crictl print sizes (go-units HumanSizeWithPrecision). */
-export function humanSize(bytes: number): string {
-  const units = ['B', 'kB', 'MB', 'GB', 'TB', 'PB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return `${Number(value.toPrecision(3))}${units[unit]}`;
 }
