@@ -5,7 +5,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 src="$here/test/fixtures/images"
 out="$src/out"
-ref="localhost/podlet-test/busybox:latest"
+ref="localhost/podlet-test/busybox:1.0"  # a fixed tag: imagePullPolicy defaults to IfNotPresent, so pods use the imported image
 stamp="$out/.built-$(sha256sum "$src/testhelper.c" "$0" /usr/bin/busybox | sha256sum | cut -c1-16)"
 [ -f "$stamp" ] && exit 0
 

@@ -1,7 +1,6 @@
 import { Command } from 'commander';
 import { join, resolve } from 'node:path';
 import { RegistryClient } from '../image/registry/client.js';
-import { loadDockerConfig } from '../image/registry/docker-config.js';
 import { pullImage } from '../image/registry/pull.js';
 import { normalizeImageReference } from '../image/reference.js';
 import { ImageStore } from '../image/store.js';
@@ -9,16 +8,14 @@ import type { ImageRecord } from '../image/types.js';
 import { humanSize } from './human-size.js';
 import { age, dataDirOption, fail, jsonOption, printJson, printTable } from './output.js';
 import { pullProgressDisplay } from './pull-progress.js';
+import { registryCredentials, withRegistryOptions, type RegistryOptions } from './registry-options.js';
 
 interface StoreOptions {
   dataDir: string;
   json?: boolean;
 }
 
-interface PullCommandOptions extends StoreOptions {
-  insecureRegistry: string[];
-  registryConfig?: string;
-}
+type PullCommandOptions = StoreOptions & RegistryOptions;
 
 /** `podlet image ...`: the local image store, used directly (no daemon needed). */
 export function imageCommand(): Command {
@@ -30,19 +27,12 @@ export function imageCommand(): Command {
         .action(withStore(importImages)),
     )
     .addCommand(
-      storeCommand('pull', 'pull an image from a registry (OCI distribution API)')
-        .argument('<ref>', 'image reference, e.g. registry.example:5000/team/app:v1 or ...@sha256:<digest>')
-        .option(
-          '--insecure-registry <host:port>',
-          'speak plain HTTP to this registry (repeatable); all others use HTTPS',
-          (value: string, previous: string[]) => [...previous, value],
-          [] as string[],
-        )
-        .option(
-          '--registry-config <file>',
-          'registry credentials: a docker config.json or the .dockerconfigjson of a Kubernetes secret',
-        )
-        .action(withStore(pullToStore)),
+      withRegistryOptions(
+        storeCommand('pull', 'pull an image from a registry (OCI distribution API)').argument(
+          '<ref>',
+          'image reference, e.g. registry.example:5000/team/app:v1 or ...@sha256:<digest>',
+        ),
+      ).action(withStore(pullToStore)),
     )
     .addCommand(storeCommand('ls', 'list images').action(withStore(listImages)))
     .addCommand(
@@ -91,13 +81,9 @@ async function pullToStore(
   options: PullCommandOptions,
   [reference = '']: readonly string[],
 ): Promise<void> {
-  const credentials =
-    options.registryConfig === undefined
-      ? undefined
-      : await loadDockerConfig(resolve(options.registryConfig));
   const client = new RegistryClient({
     insecureRegistries: options.insecureRegistry,
-    ...(credentials === undefined ? {} : { credentials }),
+    credentials: await registryCredentials(options),
   });
   const record = await pullImage(store, client, reference, {
     onProgress: pullProgressDisplay(process.stderr),

@@ -2,6 +2,9 @@ import { Command, Option } from 'commander';
 import { hostname } from 'node:os';
 import { formatManifestError } from '../api/manifest.js';
 import { ImageStore } from '../image/store.js';
+import { LogEventRecorder } from '../kubelet/events.js';
+import { ImageManager } from '../kubelet/image-manager.js';
+import { registryPuller } from '../kubelet/image-puller.js';
 import { Kubelet } from '../kubelet/kubelet.js';
 import { readStaticPods, watchManifestDir } from '../kubelet/static-pods.js';
 import { ContainerRuntime } from '../runtime/runtime.js';
@@ -9,8 +12,9 @@ import { ensureDir } from '../util/fs.js';
 import { createLogger } from '../util/log.js';
 import { checkHost } from './doctor.js';
 import { dataDirOption, fail } from './output.js';
+import { registryCredentials, withRegistryOptions, type RegistryOptions } from './registry-options.js';
 
-export interface ServeOptions {
+export interface ServeOptions extends RegistryOptions {
   dataDir: string;
   manifests?: string;
   bridge: string;
@@ -23,7 +27,7 @@ export interface ServeOptions {
 }
 
 export function serveCommand(): Command {
-  return new Command('serve')
+  return withRegistryOptions(new Command('serve'))
     .description('run the node: static pods from --manifests (and, later, the Kubernetes API)')
     .addOption(dataDirOption())
     .option('--manifests <dir>', 'static pod manifests directory (like the kubelet staticPodPath)')
@@ -62,9 +66,16 @@ async function serve(o: ServeOptions): Promise<void> {
     logger,
   });
   const images = await ImageStore.open(`${o.dataDir}/images`, logger);
+  const events = new LogEventRecorder(logger);
+  const puller = registryPuller({
+    store: images,
+    insecureRegistries: o.insecureRegistry,
+    nodeCredentials: await registryCredentials(o),
+  });
   const kubelet = new Kubelet({
     runtime,
-    images,
+    images: new ImageManager({ lookup: (ref) => images.get(ref), pull: puller, events }),
+    events,
     logger,
     clusterDomain: o.clusterDomain,
     hostResolvConfPath: '/etc/resolv.conf',

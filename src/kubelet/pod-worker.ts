@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import type { Container, Pod } from 'kubernetes-types/core/v1.js';
+import { formatGoDuration } from '../api/go-duration.js';
 import { computeQosClass } from '../api/qos.js';
 import { podCgroupValues } from '../api/resources.js';
-import type { ImageStore } from '../image/store.js';
 import { podFqdn, podHostname, podKernelHostname, renderResolvConf } from '../network/dns-files.js';
 import type { ContainerRuntime, PodRuntimeState } from '../runtime/runtime.js';
 import type { ContainerKind, ContainerStatus, SandboxStatus } from '../runtime/types.js';
@@ -10,17 +10,26 @@ import { removeTree } from '../util/fs.js';
 import type { Logger } from '../util/log.js';
 import { CrashBackoff } from './backoff.js';
 import { containerConfig, containerSpecHash } from './container-config.js';
+import { containerFieldPath, type EventRecorder } from './events.js';
+import type { ImageManager } from './image-manager.js';
 import { podPortMappings } from './ports.js';
 import { setUpPodVolumes, tearDownPodVolumes } from './volumes.js';
 
 export interface PodWorkerDeps {
   runtime: ContainerRuntime;
-  images: ImageStore;
+  images: ImageManager;
+  events: EventRecorder;
   logger: Logger;
   clusterDomain: string;
   hostResolvConfPath: string;
   podPidsLimit: number;
   shmSizeBytes: number;
+}
+
+/** Why a container is not running, as the kubelet reports it in the container's waiting state. */
+export interface ContainerWaitingInfo {
+  reason: string;
+  message?: string;
 }
 
 interface SpecContainer {
@@ -30,12 +39,20 @@ interface SpecContainer {
 
 /**
  * One pod's reconcile step (kubelet SyncPod): compare the spec with what the runtime reports and act on the
- * difference. It keeps no state of its own beyond the crash backoff, so it can run after any daemon restart.
+ * difference. It keeps no state of its own beyond back-offs and waiting reasons, so it can run after any daemon
+ * restart.
  */
 export class PodWorker {
   private readonly backoff = new CrashBackoff();
+  /** Per pod UID, per container name: why it is waiting (the kubelet's reasonCache). */
+  private readonly waiting = new Map<string, Map<string, ContainerWaitingInfo>>();
 
   constructor(private readonly deps: PodWorkerDeps) {}
+
+  /** The waiting reasons of a pod's containers that the runtime cannot tell (image pulls, back-off). */
+  waitingReasons(podUid: string): ReadonlyMap<string, ContainerWaitingInfo> {
+    return this.waiting.get(podUid) ?? new Map();
+  }
 
   async sync(pod: Pod): Promise<void> {
     const uid = pod.metadata?.uid ?? '';
@@ -88,37 +105,70 @@ export class PodWorker {
       if (kind === 'init' && current.exitCode === 0) return true;
       if (!shouldRestart(kind, policy, current.exitCode ?? 1)) return kind === 'regular';
       const key = `${pod.metadata?.uid}_${container.name}_${current.record.specHash}`;
-      if (!this.backoff.ready(key, Date.parse(current.finishedAt ?? ''))) {
-        log.debug('in crash-loop back-off');
+      const finishedAt = Date.parse(current.finishedAt ?? '');
+      if (!this.backoff.ready(key, finishedAt)) {
+        this.crashLoopBackOff(pod, container.name, this.backoff.remainingMs(key, finishedAt));
         return kind === 'regular';
       }
     }
     const attempt = previousAttempt === undefined ? 0 : previousAttempt + 1;
-    await this.startContainer(pod, sandbox, step, attempt, volumePaths);
-    return kind !== 'init';
+    const started = await this.startContainer(pod, sandbox, step, attempt, volumePaths);
+    return started && kind !== 'init';
   }
 
+  /** kuberuntime doBackOff: the waiting reason and the BackOff event of a container held back after a crash. */
+  private crashLoopBackOff(pod: Pod, name: string, remainingMs: number): void {
+    const podText = `${pod.metadata?.name}_${pod.metadata?.namespace}(${pod.metadata?.uid})`;
+    this.setWaiting(pod, name, {
+      reason: 'CrashLoopBackOff',
+      message: `back-off ${formatGoDuration(roundToSeconds(remainingMs))} restarting failed container=${name} pod=${podText}`,
+    });
+    this.deps.events.record(pod, {
+      type: 'Warning',
+      reason: 'BackOff',
+      message: `Back-off restarting failed container ${name} in pod ${podText}`,
+      fieldPath: containerFieldPath(pod, name),
+    });
+  }
+
+  private setWaiting(pod: Pod, name: string, info: ContainerWaitingInfo | undefined): void {
+    const uid = pod.metadata?.uid ?? '';
+    let reasons = this.waiting.get(uid);
+    if (!reasons) this.waiting.set(uid, (reasons = new Map()));
+    if (info) reasons.set(name, info);
+    else reasons.delete(name);
+  }
+
+  /** Returns false when the container could not be created yet (its image is not there). */
   private async startContainer(
     pod: Pod,
     sandbox: SandboxStatus,
     { container, kind }: SpecContainer,
     attempt: number,
     volumePaths: Map<string, string>,
-  ): Promise<void> {
-    const image = await this.deps.images.get(container.image ?? '');
-    if (!image) {
-      throw new Error(
-        `${containerField(pod, container)}.image: image "${container.image}" is not present on this node (podlet image import FILE)`,
-      );
+  ): Promise<boolean> {
+    const fieldPath = containerFieldPath(pod, container.name);
+    const ensured = await this.deps.images.ensureImage(pod, container);
+    if ('failure' in ensured) {
+      this.setWaiting(pod, container.name, ensured.failure);
+      const message = `Error: ${ensured.failure.reason}`;
+      this.deps.events.record(pod, { type: 'Warning', reason: 'Failed', message, fieldPath });
+      return false;
     }
     if (sandbox.pid === undefined) throw new Error('sandbox is not running');
-    const config = containerConfig(pod, container, kind, attempt, image, volumePaths);
+    const config = containerConfig(pod, container, kind, attempt, ensured.image, volumePaths);
     const record = await this.deps.runtime.createContainer(sandbox.record, sandbox.pid, config);
+    const created = `Created container: ${container.name}`;
+    this.deps.events.record(pod, { type: 'Normal', reason: 'Created', message: created, fieldPath });
     await this.deps.runtime.containers.start(record.id);
+    this.setWaiting(pod, container.name, undefined);
+    const started = `Started container ${container.name}`;
+    this.deps.events.record(pod, { type: 'Normal', reason: 'Started', message: started, fieldPath });
     this.deps.logger.info(
       { pod: pod.metadata?.name, container: container.name, attempt },
       'started container',
     );
+    return true;
   }
 
   /** Keeps a ready sandbox; replaces a dead one (kubelet: "Pod sandbox changed, it will be killed and re-created"). */
@@ -203,6 +253,8 @@ export class PodWorker {
       await this.deps.runtime.cgroups.removePod(podUid, qos);
     }
     this.backoff.forgetPod(podUid);
+    this.deps.images.forgetPod(podUid);
+    this.waiting.delete(podUid);
   }
 }
 
@@ -218,12 +270,9 @@ function specContainers(pod: Pod): SpecContainer[] {
   return [...init, ...regular];
 }
 
-/** `spec.containers[1]` / `spec.initContainers[0]`: where the container sits in the pod spec, for messages. */
-function containerField(pod: Pod, container: Container): string {
-  const init = pod.spec?.initContainers?.indexOf(container) ?? -1;
-  return init >= 0
-    ? `spec.initContainers[${init}]`
-    : `spec.containers[${pod.spec?.containers.indexOf(container)}]`;
+/** Back-off messages print whole seconds (kuberuntime: `back-off 20s restarting ...`). */
+function roundToSeconds(ms: number): number {
+  return Math.ceil(ms / 1000) * 1000;
 }
 
 function latestInstances(containers: ContainerStatus[]): Map<string, ContainerStatus> {

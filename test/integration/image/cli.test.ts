@@ -15,7 +15,7 @@ const cli = compiled
   ? { file: join(repo, 'bin', 'podlet'), args: [] }
   : { file: process.execPath, args: ['--import', 'tsx', join(repo, 'src', 'cli', 'main.ts')] };
 const ARCHIVE = join(repo, 'test', 'fixtures', 'images', 'out', 'busybox.oci.tar');
-const NAME = 'localhost/podlet-test/busybox:latest';
+const NAME = 'localhost/podlet-test/busybox:1.0';
 
 describe('podlet image', () => {
   let dataDir: string;

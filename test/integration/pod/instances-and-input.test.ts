@@ -73,13 +73,12 @@ describe('two instances and bad manifests', () => {
     await writeManifest(one, 'typo.yaml', pod('typo').replace('containers:', 'containers: 7\n  x:'));
     await writeManifest(one, 'noimage.yaml', pod('noimage').replace(TEST_IMAGE, 'localhost/not-imported:1'));
     const missing = await waitFor('the missing-image error', async () =>
-      daemons[0]!.log.split('\n').find((l) => l.includes('not-imported')),
+      daemons[0]!.log.split('\n').find((l) => l.includes('Failed to pull image')),
     );
     assert.match(missing, new RegExp(`noimage-${NODE_NAME}`));
-    assert.match(
-      missing,
-      /spec\.containers\[0\]\.image: image \\"localhost\/not-imported:1\\" is not present/,
-    );
+    // Not present and not pullable (nothing listens on localhost:443): the kubelet's pull failure event.
+    assert.match(missing, /"reason":"Failed"/);
+    assert.match(missing, /Failed to pull image \\"localhost\/not-imported:1\\"/);
     await waitFor('the type error in the log', async () => daemons[0]!.log.includes('typo.yaml'));
     const still = await waitRunning(one, 'same', ['c']);
     assert.deepEqual(

@@ -10,7 +10,7 @@ import type { PsEntry } from '../../../src/cli/ps-command.js';
 
 export const REPO = resolve(import.meta.dirname, '..', '..', '..', '..');
 export const PODLET = join(REPO, 'bin', 'podlet');
-export const TEST_IMAGE = 'localhost/podlet-test/busybox:latest';
+export const TEST_IMAGE = 'localhost/podlet-test/busybox:1.0';
 export const TEST_IMAGE_ARCHIVE = join(REPO, 'test', 'fixtures', 'images', 'out', 'busybox.oci.tar');
 export const NODE_NAME = 'test-node';
 
@@ -42,13 +42,16 @@ export class PodletDaemon {
   private child: ChildProcess | undefined;
   log = '';
 
-  constructor(readonly instance: Instance) {}
+  constructor(
+    readonly instance: Instance,
+    private readonly extraArgs: readonly string[] = [],
+  ) {}
 
   start(): void {
     const i = this.instance;
     this.child = spawn(PODLET, [
       'serve', '--data-dir', i.dataDir, '--manifests', i.manifests, '--bridge', i.bridge, '--pod-cidr', i.podCidr,
-      '--cgroup-parent', i.cgroupParent, '--node-name', NODE_NAME, '--log-level', 'debug',
+      '--cgroup-parent', i.cgroupParent, '--node-name', NODE_NAME, '--log-level', 'debug', ...this.extraArgs,
     ], { stdio: ['ignore', 'ignore', 'pipe'] }); // prettier-ignore
     this.child.stderr?.on('data', (c: Buffer) => (this.log += c.toString()));
   }
@@ -217,15 +220,15 @@ export interface PodletFixture {
 }
 
 /**
- * Registers the suite's `before` (a fresh instance, the test image, `podlet serve` running) and `after` (every pod
- * removed, the daemon stopped, and an assertion that nothing at all is left on the host).
+ * Registers the suite's `before` (a fresh instance, the test image, `podlet serve` running, with `serveArgs` added)
+ * and `after` (every pod removed, the daemon stopped, and an assertion that nothing at all is left on the host).
  */
-export function usePodlet(): PodletFixture {
+export function usePodlet(options: { serveArgs?: () => Promise<string[]> } = {}): PodletFixture {
   const fixture = {} as PodletFixture;
   before(async () => {
     fixture.instance = await newInstance();
     await importTestImage(fixture.instance);
-    fixture.daemon = new PodletDaemon(fixture.instance);
+    fixture.daemon = new PodletDaemon(fixture.instance, (await options.serveArgs?.()) ?? []);
     fixture.daemon.start();
   });
   after(async () => {

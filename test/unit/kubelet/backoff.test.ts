@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { CrashBackoff } from '../../../src/kubelet/backoff.js';
+import { CrashBackoff, ImagePullBackoff } from '../../../src/kubelet/backoff.js';
 
 test('the first restart is immediate, then the waits are 10 s, 20 s, 40 s ... capped at 300 s', () => {
   let now = 0;
@@ -48,4 +48,25 @@ test('forgetting a pod drops only its entries', () => {
   now = 1;
   assert.equal(b.remainingMs('uid1_a_h', 0), 0);
   assert.equal(b.remainingMs('uid2_a_h', 0), 9_999);
+});
+
+test('an image pull is held back 10 s after a failure, then 20 s after the next, and free after ten quiet minutes', () => {
+  let now = 0;
+  const b = new ImagePullBackoff(() => now);
+  assert.equal(b.inBackoff('uid_img'), false);
+  b.failed('uid_img');
+  now = 9_999;
+  assert.equal(b.inBackoff('uid_img'), true);
+  now = 10_000;
+  assert.equal(b.inBackoff('uid_img'), false);
+  b.failed('uid_img');
+  now = 29_999;
+  assert.equal(b.inBackoff('uid_img'), true);
+  now = 30_000;
+  assert.equal(b.inBackoff('uid_img'), false);
+  assert.equal(b.inBackoff('other_img'), false);
+  now = 10_000 + 601_000;
+  b.failed('uid_img');
+  now += 10_000;
+  assert.equal(b.inBackoff('uid_img'), false, 'the delay starts again at 10 s after the entry expired');
 });

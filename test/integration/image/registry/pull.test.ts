@@ -1,10 +1,7 @@
 // Pulls from the real Debian docker-registry (distribution v2) on 127.0.0.1: the test image is pushed with skopeo,
 // then pulled by tag and by digest through the library and the `podlet image pull` CLI.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { stat, writeFile } from 'node:fs/promises';
-import { createServer, type AddressInfo } from 'node:net';
+import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { RegistryClient } from '../../../../src/image/registry/client.js';
@@ -14,6 +11,7 @@ import type { ImageRecord } from '../../../../src/image/types.js';
 import { run, runUnchecked } from '../../../../src/util/exec.js';
 import { exists, removeTree } from '../../../../src/util/fs.js';
 import { tempDir } from '../../../unit/image/tar-fixtures.js';
+import { startRegistry, type TestRegistry } from '../../support/registry.js';
 
 const compiled = import.meta.url.endsWith('.js');
 const repo = resolve(
@@ -25,11 +23,10 @@ const cli = compiled
   : { file: process.execPath, args: ['--import', 'tsx', join(repo, 'src', 'cli', 'main.ts')] };
 const LAYOUT = join(repo, 'test', 'fixtures', 'images', 'out', 'busybox.layout');
 const REPOSITORY = 'podlet-test/busybox';
-const START_DEADLINE_MS = 15_000;
 
 describe('pulling from docker-registry', () => {
   let dir: string;
-  let registry: ChildProcess | undefined;
+  let registry: TestRegistry | undefined;
   let host: string;
   let store: ImageStore;
   let client: RegistryClient;
@@ -39,24 +36,14 @@ describe('pulling from docker-registry', () => {
       await run('bash', [join(repo, 'scripts', 'build-test-images.sh')], { timeoutMs: 300_000 });
     }
     dir = await tempDir('registry-it');
-    host = `127.0.0.1:${await freePort()}`;
-    registry = await startRegistry(dir, host);
-    await run(
-      'skopeo',
-      [
-        'copy',
-        '--quiet',
-        '--dest-tls-verify=false',
-        `oci:${LAYOUT}:latest`,
-        `docker://${host}/${REPOSITORY}:latest`,
-      ],
-      { timeoutMs: 120_000 },
-    );
+    registry = await startRegistry(join(dir, 'registry'));
+    host = registry.host;
+    await registry.push(`${LAYOUT}:latest`, `${REPOSITORY}:latest`);
     store = await ImageStore.open(join(dir, 'images'));
     client = new RegistryClient({ insecureRegistries: [host] });
   });
   after(async () => {
-    if (registry !== undefined) await stopProcess(registry);
+    if (registry !== undefined) await registry.stop();
     if (dir !== undefined) await removeTree(dir);
   });
 
@@ -125,57 +112,3 @@ describe('pulling from docker-registry', () => {
     );
   });
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  server.close();
-  await once(server, 'close');
-  return port;
-}
-
-async function startRegistry(dir: string, host: string): Promise<ChildProcess> {
-  const config = join(dir, 'registry.yml');
-  await writeFile(
-    config,
-    [
-      'version: 0.1',
-      'log:',
-      '  level: error',
-      'storage:',
-      '  filesystem:',
-      `    rootdirectory: ${join(dir, 'registry-data')}`,
-      'http:',
-      `  addr: ${host}`,
-      '',
-    ].join('\n'),
-  );
-  const child = spawn('/usr/bin/docker-registry', ['serve', config], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const deadline = Date.now() + START_DEADLINE_MS;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`docker-registry exited ${child.exitCode}: ${stderr}`);
-    const ok = await fetch(`http://${host}/v2/`).then(
-      (r) => r.status === 200,
-      () => false,
-    );
-    if (ok) return child;
-    if (Date.now() > deadline) {
-      await stopProcess(child);
-      throw new Error(`docker-registry did not answer on ${host} within ${START_DEADLINE_MS}ms: ${stderr}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-async function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = once(child, 'exit');
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
-}
