@@ -53,7 +53,11 @@ export class ImageManager {
     const present = await this.deps.lookup(image);
     const policy = container.imagePullPolicy ?? 'IfNotPresent';
     if (present && policy !== 'Always') {
-      record({ type: 'Normal', reason: 'Pulled', message: `Container image "${image}" already present on machine` });
+      record({
+        type: 'Normal',
+        reason: 'Pulled',
+        message: `Container image "${image}" already present on machine`,
+      });
       return { image: present };
     }
     if (policy === 'Never') {

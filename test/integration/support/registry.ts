@@ -58,7 +58,14 @@ export async function startRegistry(
     push: async (layoutRef, reference) => {
       await run(
         'skopeo',
-        ['copy', '--quiet', '--dest-tls-verify=false', ...creds, `oci:${layoutRef}`, `docker://${host}/${reference}`],
+        [
+          'copy',
+          '--quiet',
+          '--dest-tls-verify=false',
+          ...creds,
+          `oci:${layoutRef}`,
+          `docker://${host}/${reference}`,
+        ],
         { timeoutMs: 120_000 },
       );
     },
