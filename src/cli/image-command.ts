@@ -4,6 +4,8 @@ import { RegistryClient } from '../image/registry/client.js';
 import { pullImage } from '../image/registry/pull.js';
 import { normalizeImageReference } from '../image/reference.js';
 import { ImageStore } from '../image/store.js';
+import { readContainerRecords } from '../runtime/container.js';
+import { RuntimePaths } from '../runtime/paths.js';
 import type { ImageRecord } from '../image/types.js';
 import { humanSize } from './human-size.js';
 import { age, dataDirOption, fail, jsonOption, printJson, printTable } from './output.js';
@@ -41,8 +43,7 @@ export function imageCommand(): Command {
         .action(withStore(removeImage)),
     )
     .addCommand(
-      // Nothing tells the CLI which images containers use yet, so prune here removes every image.
-      storeCommand('prune', 'remove all images, then the blobs and layers no image needs').action(
+      storeCommand('prune', 'remove images no container uses, then the blobs and layers no image needs').action(
         withStore(pruneImages),
       ),
     );
@@ -106,16 +107,28 @@ async function removeImage(
   options: StoreOptions,
   [reference = '']: readonly string[],
 ): Promise<void> {
-  await store.remove(reference);
+  await store.remove(reference, await imagesInUse(options.dataDir));
   if (options.json) return printJson({ deleted: reference });
   process.stdout.write(`Deleted: ${reference}\n`);
 }
 
 async function pruneImages(store: ImageStore, options: StoreOptions): Promise<void> {
-  const result = await store.prune(new Set());
+  const result = await store.prune(await imagesInUse(options.dataDir));
   if (options.json) return printJson(result);
   process.stdout.write(
     `Deleted images: ${result.removedImages}\nDeleted layers: ${result.removedLayers}\n` +
       `Total reclaimed space: ${humanSize(result.freedBytes)}\n`,
   );
+}
+
+/**
+ * Image ID -> the container using it, from the runtime's records on disk (a dead instance kept for `lastState`
+ * counts: the kubelet may restart it from the same image).
+ */
+async function imagesInUse(dataDir: string): Promise<Map<string, string>> {
+  const users = new Map<string, string>();
+  for (const r of await readContainerRecords(new RuntimePaths(dataDir))) {
+    users.set(r.imageId, `container ${r.id.slice(0, 12)} (${r.name} in pod ${r.podNamespace}/${r.podName})`);
+  }
+  return users;
 }

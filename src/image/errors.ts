@@ -12,6 +12,17 @@ export class InvalidImageNameError extends Error {
   }
 }
 
+export class ImageInUseError extends Error {
+  constructor(
+    readonly reference: string,
+    readonly imageId: string,
+    readonly user: string,
+  ) {
+    super(`image "${reference}" (${imageId.slice(7, 19)}) is in use by ${user}`);
+    this.name = 'ImageInUseError';
+  }
+}
+
 export class ImageNotFoundError extends Error {
   constructor(readonly reference: string) {
     super(`image "${reference}" not found`);

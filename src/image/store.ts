@@ -4,7 +4,7 @@ import { silentLogger, type Logger } from '../util/log.js';
 import { readArchive, type ArchiveContents, type ArchiveImage } from './archive-reader.js';
 import { ContentStore } from './content-store.js';
 import { importDockerArchive } from './docker-archive-import.js';
-import { ImageArchiveError, ImageNotFoundError } from './errors.js';
+import { ImageArchiveError, ImageInUseError, ImageNotFoundError } from './errors.js';
 import { loadImageContent, type ImageContent } from './image-content.js';
 import { findImage } from './image-lookup.js';
 import { imageRecord, newestEntry } from './image-record.js';
@@ -97,12 +97,17 @@ export class ImageStore {
     });
   }
 
-  /** Removes the names a reference stands for (all of an image's names for an ID). Throws ImageNotFoundError. */
-  remove(reference: string): Promise<void> {
+  /**
+   * Removes the names a reference stands for (all of an image's names for an ID). Throws ImageNotFoundError, and
+   * ImageInUseError when a container uses the image: its layers are that container's overlayfs lower directories.
+   */
+  remove(reference: string, inUse: ReadonlyMap<string, string> = new Map()): Promise<void> {
     return this.lock.run(async () => {
       const entries = await this.names.read();
       const match = findImage(reference, entries);
       if (match === undefined) throw new ImageNotFoundError(reference);
+      const user = inUse.get(match.id);
+      if (user !== undefined) throw new ImageInUseError(reference, match.id, user);
       for (const name of match.names) entries.delete(name);
       await this.names.write(entries);
       this.logger.info({ image: match.id, names: match.names }, 'removed image names');
@@ -110,7 +115,7 @@ export class ImageStore {
   }
 
   /** Removes every image whose ID is not in inUse, then all blobs and layers no remaining image needs. */
-  prune(inUse: ReadonlySet<string>): Promise<PruneResult> {
+  prune(inUse: ReadonlySet<string> | ReadonlyMap<string, string>): Promise<PruneResult> {
     return this.lock.run(async () => {
       const entries = await this.names.read();
       const unused = new Set([...entries.values()].map((e) => e.configDigest).filter((id) => !inUse.has(id)));
