@@ -1,4 +1,5 @@
-import { pipeline, Readable } from 'node:stream';
+import { Decompress } from 'fzstd';
+import { pipeline, Readable, Transform } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { MalformedImageError } from './errors.js';
 
@@ -13,15 +14,42 @@ export function detectCompression(head: Uint8Array): Compression {
   return 'none';
 }
 
-/** A tar stream that may be gzip-compressed, as plain tar. zstd is refused: Node 20's zlib has no zstd. */
+/** A tar stream that may be gzip- or zstd-compressed, as plain tar. */
 export async function decompressedStream(source: AsyncIterable<Uint8Array>, what: string): Promise<Readable> {
   const { head, stream } = await sniff(source);
   const compression = detectCompression(head);
-  if (compression === 'zstd')
-    throw new MalformedImageError(what, 'is zstd-compressed, which is not supported');
   if (compression === 'none') return stream;
-  // pipeline destroys the returned gunzip stream with the source's error, so its reader sees every failure
-  return pipeline(stream, createGunzip(), () => undefined);
+  const decoder = compression === 'gzip' ? createGunzip() : zstdDecoder(what);
+  // pipeline destroys the returned decoder with the source's error, so its reader sees every failure
+  return pipeline(stream, decoder, () => undefined);
+}
+
+/** Node 20's zlib has no zstd (it came in Node 22.15), so zstd layers go through fzstd's streaming decoder. */
+function zstdDecoder(what: string): Transform {
+  let push: (chunk: Uint8Array) => void = () => undefined;
+  const decoder = new Decompress((chunk) => push(chunk));
+  const fail = (e: unknown) =>
+    new MalformedImageError(what, `is not valid zstd: ${e instanceof Error ? e.message : String(e)}`);
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      push = (out) => this.push(Buffer.from(out));
+      try {
+        decoder.push(chunk);
+        done();
+      } catch (e) {
+        done(fail(e));
+      }
+    },
+    flush(done) {
+      push = (out) => this.push(Buffer.from(out));
+      try {
+        decoder.push(new Uint8Array(0), true);
+        done();
+      } catch (e) {
+        done(fail(e));
+      }
+    },
+  });
 }
 
 /** Reads just enough of the stream to see its magic bytes, and hands back a stream that still starts at byte 0. */

@@ -19,6 +19,7 @@ const WHITEOUT_PREFIX = '.wh.';
 const WHITEOUT_META_PREFIX = '.wh..wh.';
 const OPAQUE_MARKER = '.wh..wh..opq';
 const OPAQUE_XATTR = 'trusted.overlay.opaque';
+const XATTR_PAX_PREFIX = 'SCHILY.xattr.';
 
 /** Writes one entry under root (the layer's diff directory). Returns a directory whose times must be set last. */
 export async function applyEntry(root: string, entry: TarEntry): Promise<PendingDirectoryTimes | undefined> {
@@ -29,7 +30,9 @@ export async function applyEntry(root: string, entry: TarEntry): Promise<Pending
       await applyWhiteout(where, header);
       return undefined;
     }
-    return await applyNode(root, where, entry);
+    const pending = await applyNode(root, where, entry);
+    await applyXattrs(where.path, header);
+    return pending;
   } catch (e) {
     if (e instanceof LayerEntryError) throw e;
     throw new LayerEntryError(header.name, messageOf(e), { cause: e });
@@ -109,6 +112,20 @@ async function applyWhiteout(where: EntryPath, header: TarHeader): Promise<void>
   await removeExisting(target, false);
   await makeNode(target, 'character-device', 0, 0, 0);
   await lchown(target, header.uid ?? 0, header.gid ?? 0);
+}
+
+/**
+ * PAX `SCHILY.xattr.<name>` records, as GNU tar and containerd write them (file capabilities, user attributes).
+ * overlayfs's own `trusted.overlay.*` attributes are never taken from a layer: they would forge whiteouts and
+ * redirects. tar-stream hands PAX values over as UTF-8 text, so they are written back as those bytes, in hex.
+ */
+async function applyXattrs(path: string, header: TarHeader): Promise<void> {
+  for (const [key, value] of Object.entries(header.pax ?? {})) {
+    if (!key.startsWith(XATTR_PAX_PREFIX)) continue;
+    const name = key.slice(XATTR_PAX_PREFIX.length);
+    if (name.startsWith('trusted.overlay.')) continue;
+    await setXattr(path, name, `0x${Buffer.from(value, 'utf8').toString('hex')}`);
+  }
 }
 
 /** Clears the way for a new entry, as tar does: never follows or writes through what was there. */
