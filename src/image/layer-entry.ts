@@ -1,5 +1,20 @@
-import { constants } from 'node:fs';
-import { chmod, lchown, link, lutimes, mkdir, open, rm, symlink, unlink } from 'node:fs/promises';
+import {
+  chmodSync,
+  closeSync,
+  constants,
+  fchmodSync,
+  fchownSync,
+  futimesSync,
+  lchownSync,
+  linkSync,
+  lutimesSync,
+  mkdirSync,
+  openSync,
+  rmSync,
+  symlinkSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { LayerEntryError, messageOf } from './errors.js';
 import { lstatIfExists, resolveEntryPath, type EntryPath } from './layer-path.js';
@@ -57,10 +72,10 @@ async function applyNode(
       await writeRegularFile(where.path, entry);
       return undefined;
     case 'symlink':
-      await symlink(header.linkname ?? '', where.path);
+      symlinkSync(header.linkname ?? '', where.path);
       break;
     case 'link':
-      await link(await hardLinkTarget(root, header), where.path);
+      linkSync(await hardLinkTarget(root, header), where.path);
       return undefined;
     case 'character-device':
     case 'block-device':
@@ -70,9 +85,9 @@ async function applyNode(
     default:
       throw new LayerEntryError(header.name, `unsupported entry type ${type}`);
   }
-  await lchown(where.path, header.uid ?? 0, header.gid ?? 0);
-  if (type !== 'symlink') await chmod(where.path, modeOf(header));
-  await lutimes(where.path, mtimeOf(header), mtimeOf(header));
+  lchownSync(where.path, header.uid ?? 0, header.gid ?? 0);
+  if (type !== 'symlink') chmodSync(where.path, modeOf(header));
+  lutimesSync(where.path, mtimeOf(header), mtimeOf(header));
   return undefined;
 }
 
@@ -90,9 +105,9 @@ async function hardLinkTarget(root: string, header: TarHeader): Promise<string> 
 
 async function applyDirectory(path: string, header: TarHeader): Promise<PendingDirectoryTimes> {
   // An existing directory (implied by an earlier entry, or the root) is kept and takes this entry's owner and mode.
-  if ((await removeExisting(path, true)) === 'cleared') await mkdir(path);
-  await lchown(path, header.uid ?? 0, header.gid ?? 0);
-  await chmod(path, modeOf(header));
+  if ((await removeExisting(path, true)) === 'cleared') mkdirSync(path);
+  lchownSync(path, header.uid ?? 0, header.gid ?? 0);
+  chmodSync(path, modeOf(header));
   return { path, mtime: mtimeOf(header) };
 }
 
@@ -111,7 +126,7 @@ async function applyWhiteout(where: EntryPath, header: TarHeader): Promise<void>
   const target = join(where.parent, hidden);
   await removeExisting(target, false);
   await makeNode(target, 'character-device', 0, 0, 0);
-  await lchown(target, header.uid ?? 0, header.gid ?? 0);
+  lchownSync(target, header.uid ?? 0, header.gid ?? 0);
 }
 
 /**
@@ -134,24 +149,27 @@ async function removeExisting(path: string, keepDirectory: boolean): Promise<'ke
   if (stats === undefined) return 'cleared';
   if (stats.isDirectory()) {
     if (keepDirectory) return 'kept';
-    await rm(path, { recursive: true, force: true });
+    rmSync(path, { recursive: true, force: true });
   } else {
-    await unlink(path);
+    unlinkSync(path);
   }
   return 'cleared';
 }
 
 async function writeRegularFile(path: string, entry: TarEntry): Promise<void> {
   const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
-  const handle = await open(path, flags, 0o600);
+  const fd = openSync(path, flags, 0o600);
   try {
-    for await (const chunk of entry.content) await handle.write(chunk);
+    for await (const chunk of entry.content) {
+      for (let written = 0; written < chunk.byteLength;)
+        written += writeSync(fd, chunk, written, chunk.byteLength - written);
+    }
     // chown clears the set-id bits, so the mode comes after it
-    await handle.chown(entry.header.uid ?? 0, entry.header.gid ?? 0);
-    await handle.chmod(modeOf(entry.header));
-    await handle.utimes(mtimeOf(entry.header), mtimeOf(entry.header));
+    fchownSync(fd, entry.header.uid ?? 0, entry.header.gid ?? 0);
+    fchmodSync(fd, modeOf(entry.header));
+    futimesSync(fd, mtimeOf(entry.header), mtimeOf(entry.header));
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { lutimes } from 'node:fs/promises';
+import { lutimesSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { decompressedStream } from './decompress.js';
 import { SHA256 } from './digest.js';
@@ -34,6 +34,6 @@ export async function unpackLayer(source: AsyncIterable<Uint8Array>, target: str
     const pending = await applyEntry(target, entry);
     if (pending !== undefined) directories.push(pending);
   });
-  for (const { path, mtime } of directories) await lutimes(path, mtime, mtime);
+  for (const { path, mtime } of directories) lutimesSync(path, mtime, mtime);
   return { diffId: `${SHA256}:${hash.digest('hex')}`, size };
 }
