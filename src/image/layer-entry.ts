@@ -14,6 +14,7 @@ import {
   symlinkSync,
   unlinkSync,
   writeSync,
+  type Stats,
 } from 'node:fs';
 import { join } from 'node:path';
 import { LayerEntryError, messageOf } from './errors.js';
@@ -104,11 +105,18 @@ async function hardLinkTarget(root: string, header: TarHeader): Promise<string> 
 }
 
 async function applyDirectory(path: string, header: TarHeader): Promise<PendingDirectoryTimes> {
+  // A directory over a whiteout of this same layer replaces the lower one: nothing below may show through.
+  const replacesWhiteout = isWhiteoutDevice(await lstatIfExists(path));
   // An existing directory (implied by an earlier entry, or the root) is kept and takes this entry's owner and mode.
   if ((await removeExisting(path, true)) === 'cleared') mkdirSync(path);
+  if (replacesWhiteout) await setXattr(path, OPAQUE_XATTR, 'y');
   lchownSync(path, header.uid ?? 0, header.gid ?? 0);
   chmodSync(path, modeOf(header));
   return { path, mtime: mtimeOf(header) };
+}
+
+function isWhiteoutDevice(stats: Stats | undefined): boolean {
+  return stats !== undefined && stats.isCharacterDevice() && stats.rdev === 0;
 }
 
 async function applyWhiteout(where: EntryPath, header: TarHeader): Promise<void> {

@@ -131,6 +131,26 @@ describe('unpackLayer', () => {
     },
   );
 
+  test(
+    'makes a directory that replaces a whiteout of the same layer opaque, so the lower one stays hidden',
+    { skip: hasSetfattr ? false : 'setfattr/getfattr (Debian package attr) are not installed' },
+    async () => {
+      await unpack([
+        { name: 'srv/.wh.data', content: '' },
+        { name: 'srv/data/', type: 'directory' },
+        { name: 'srv/data/new', content: 'n' },
+      ]);
+      const xattr = await run('getfattr', [
+        '--only-values',
+        '-n',
+        'trusted.overlay.opaque',
+        join(layer, 'srv/data'),
+      ]);
+      assert.equal(xattr.stdout, 'y');
+      assert.deepEqual(await readdir(join(layer, 'srv/data')), ['new']);
+    },
+  );
+
   test('creates fifos and device nodes with their numbers', async () => {
     await unpack([
       { name: 'dev/null', type: 'character-device', devmajor: 1, devminor: 3, mode: 0o666 },
