@@ -59,7 +59,8 @@ function maxLenError(length: number): string {
 
 function regexError(msg: string, fmt: string, ...examples: string[]): string {
   if (examples.length === 0) return `${msg} (regex used for validation is '${fmt}')`;
-  const quoted = examples.map((e) => `'${e}', `).join('or ');
+  // validation.RegexError joins "'e', " and " or ", hence the double space before "or".
+  const quoted = examples.map((e) => `'${e}', `).join(' or ');
   return `${msg} (e.g. ${quoted}regex used for validation is '${fmt}')`;
 }
 

@@ -13,3 +13,6 @@ export interface KubeObject {
 export interface StoredObject extends KubeObject {
   metadata: ObjectMeta & { name: string; resourceVersion: string };
 }
+
+/** ObjectMeta with the server-set fields writable: the API server is the one that sets them. */
+export type WritableMeta = { -readonly [K in keyof ObjectMeta]: ObjectMeta[K] };

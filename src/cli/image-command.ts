@@ -43,9 +43,10 @@ export function imageCommand(): Command {
         .action(withStore(removeImage)),
     )
     .addCommand(
-      storeCommand('prune', 'remove images no container uses, then the blobs and layers no image needs').action(
-        withStore(pruneImages),
-      ),
+      storeCommand(
+        'prune',
+        'remove images no container uses, then the blobs and layers no image needs',
+      ).action(withStore(pruneImages)),
     );
 }
 

@@ -1,8 +1,15 @@
 import { Command, Option } from 'commander';
 import { hostname } from 'node:os';
+import { join } from 'node:path';
 import { formatManifestError } from '../api/manifest.js';
 import { ImageStore } from '../image/store.js';
-import { LogEventRecorder } from '../kubelet/events.js';
+import { ApiServer } from '../apiserver/server.js';
+import { NamespaceController, ensureInitialNamespaces } from '../apiserver/namespace-controller.js';
+import { ApiBridge } from '../kubelet/api-bridge.js';
+import { readNodeFacts } from '../kubelet/node-object.js';
+import { StoreEventRecorder } from '../kubelet/store-events.js';
+import { ObjectStore } from '../store/object-store.js';
+import { run } from '../util/exec.js';
 import { ImageManager } from '../kubelet/image-manager.js';
 import { registryPuller } from '../kubelet/image-puller.js';
 import { Kubelet } from '../kubelet/kubelet.js';
@@ -11,6 +18,7 @@ import { ContainerRuntime } from '../runtime/runtime.js';
 import { ensureDir } from '../util/fs.js';
 import { createLogger } from '../util/log.js';
 import { checkHost } from './doctor.js';
+import { DEFAULT_LISTEN, apiPki, parseListen, writeApiAddress } from './api-endpoint.js';
 import { dataDirOption, fail } from './output.js';
 import { registryCredentials, withRegistryOptions, type RegistryOptions } from './registry-options.js';
 
@@ -24,12 +32,14 @@ export interface ServeOptions extends RegistryOptions {
   clusterDomain: string;
   podPidsLimit: string;
   logLevel: string;
+  listen: string;
 }
 
 export function serveCommand(): Command {
   return withRegistryOptions(new Command('serve'))
-    .description('run the node: static pods from --manifests (and, later, the Kubernetes API)')
+    .description('run the node: the Kubernetes API (HTTPS, client certificates) and the pods, API and static')
     .addOption(dataDirOption())
+    .option('--listen <host:port>', 'address of the Kubernetes API (port 0: any free port)', DEFAULT_LISTEN)
     .option('--manifests <dir>', 'static pod manifests directory (like the kubelet staticPodPath)')
     .option('--bridge <name>', 'Linux bridge for pod networking', 'podlet0')
     .option('--pod-cidr <cidr>', 'IPv4 range for pod IPs', '10.85.0.0/24')
@@ -53,6 +63,7 @@ export function serveCommand(): Command {
 
 async function serve(o: ServeOptions): Promise<void> {
   const logger = createLogger({ level: o.logLevel });
+  const listen = parseListen(o.listen);
   const problems = (await checkHost({ podCidr: o.podCidr, bridge: o.bridge })).filter((p) => p.fatal);
   if (problems.length > 0) {
     throw new Error(`${problems.map((p) => p.problem).join('; ')} (run \`podlet doctor\` for the fixes)`);
@@ -66,11 +77,22 @@ async function serve(o: ServeOptions): Promise<void> {
     logger,
   });
   const images = await ImageStore.open(`${o.dataDir}/images`, logger);
-  const events = new LogEventRecorder(logger);
+  await ensureDir(join(o.dataDir, 'api'), 0o700);
+  const store = ObjectStore.open(join(o.dataDir, 'api', 'store.db'), { log: logger });
+  ensureInitialNamespaces(store);
+  const namespaces = new NamespaceController(store, logger);
+  namespaces.start();
+  const bridge = new ApiBridge(
+    store,
+    await readNodeFacts(o.nodeName, o.dataDir, await runtimeVersion()),
+    logger,
+  );
+  const events = new StoreEventRecorder(store, o.nodeName, logger);
   const puller = registryPuller({
     store: images,
     insecureRegistries: o.insecureRegistry,
     nodeCredentials: await registryCredentials(o),
+    podCredentials: (pod) => bridge.pullCredentials(pod),
   });
   const kubelet = new Kubelet({
     runtime,
@@ -81,16 +103,19 @@ async function serve(o: ServeOptions): Promise<void> {
     hostResolvConfPath: '/etc/resolv.conf',
     podPidsLimit: Number(o.podPidsLimit),
     shmSizeBytes: 64 * 1024 * 1024,
+    sources: o.manifests ? ['file', 'api'] : ['api'],
+    status: bridge,
   });
   const loadManifests = async (): Promise<void> => {
-    if (!o.manifests) return kubelet.setDesiredPods([]);
+    if (!o.manifests) return;
     const { pods, errors } = await readStaticPods(o.manifests, o.nodeName);
     for (const e of errors) logger.error({ source: e.source, field: e.field }, formatManifestError(e));
     // A file that cannot be read keeps no pod; its error names the file and field, other pods are untouched.
-    kubelet.setDesiredPods(pods);
+    kubelet.setPods('file', pods);
   };
   await kubelet.start();
   await loadManifests();
+  bridge.start((pods) => kubelet.setPods('api', pods));
   const stopWatch = o.manifests
     ? watchManifestDir(
         o.manifests,
@@ -98,8 +123,18 @@ async function serve(o: ServeOptions): Promise<void> {
         logger,
       )
     : () => undefined;
+  const api = await ApiServer.start({
+    store,
+    pki: await apiPki(o.dataDir, listen.host),
+    host: listen.host,
+    port: listen.port,
+    nodeName: o.nodeName,
+    logger,
+  });
+  const url = `https://${listen.host.includes(':') ? `[${listen.host}]` : listen.host}:${api.port}`;
+  await writeApiAddress(o.dataDir, url);
   logger.info(
-    { dataDir: o.dataDir, manifests: o.manifests, bridge: o.bridge, podCidr: o.podCidr },
+    { dataDir: o.dataDir, api: url, manifests: o.manifests, bridge: o.bridge, podCidr: o.podCidr },
     'podlet serving',
   );
   await new Promise<void>((resolve) => {
@@ -108,9 +143,19 @@ async function serve(o: ServeOptions): Promise<void> {
   // Containers outlive the daemon on purpose: stopping podlet stops only podlet.
   logger.info('shutting down; pods keep running');
   stopWatch();
+  await api.close();
+  bridge.stop();
+  namespaces.stop();
   await kubelet.stop();
+  store.close();
   if ((await runtime.listPods()).length === 0) {
     await runtime.network.removeBridge();
     await runtime.cgroups.removeParentIfEmpty();
   }
+}
+
+/** `runc://1.1.5`: nodeInfo.containerRuntimeVersion names the runtime the way CRI runtimes do. */
+async function runtimeVersion(): Promise<string> {
+  const { stdout } = await run('runc', ['--version'], { timeoutMs: 10_000 });
+  return `runc://${/runc version (\S+)/.exec(stdout)?.[1] ?? 'unknown'}`;
 }

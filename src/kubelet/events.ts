@@ -15,15 +15,11 @@ export interface EventRecorder {
   record(pod: Pod, event: PodEvent): void;
 }
 
-/** The recorder when no API server stores events: one structured log line per event. */
-export class LogEventRecorder implements EventRecorder {
-  constructor(private readonly logger: Logger) {}
-
-  record(pod: Pod, event: PodEvent): void {
-    const fields = { pod: pod.metadata?.name, namespace: pod.metadata?.namespace, ...event };
-    if (event.type === 'Warning') this.logger.warn(fields, event.message);
-    else this.logger.info(fields, event.message);
-  }
+/** One structured log line per event, for post-mortems without the API (first occurrence only). */
+export function logEvent(logger: Logger, pod: Pod, event: PodEvent): void {
+  const fields = { pod: pod.metadata?.name, namespace: pod.metadata?.namespace, ...event };
+  if (event.type === 'Warning') logger.warn(fields, event.message);
+  else logger.info(fields, event.message);
 }
 
 /** `spec.containers{app}`, `spec.initContainers{setup}`: how kubelet events point at a container. */

@@ -2,6 +2,22 @@ import type { Pod } from 'kubernetes-types/core/v1.js';
 import { burstableQosCpuShares } from '../api/resources.js';
 import type { Logger } from '../util/log.js';
 import { gracePeriod, PodWorker, type PodWorkerDeps } from './pod-worker.js';
+import type { ContainerWaitingInfo } from './status/facts.js';
+import type { PodRuntimeState } from '../runtime/runtime.js';
+
+/** Where pod status goes: the API server's store (through the mirror pod for a static pod), or nowhere. */
+export interface PodStatusSink {
+  /** After every sync: what the runtime shows now, and why containers are waiting. */
+  report(pod: Pod, state: PodRuntimeState, waiting: ReadonlyMap<string, ContainerWaitingInfo>): Promise<void>;
+  /** A pod marked for deletion has been stopped and torn down: it may go for good. */
+  terminated(pod: Pod): Promise<void>;
+}
+
+export interface KubeletDeps extends PodWorkerDeps {
+  /** The pod sources (`file`, `api`); orphans are removed only once each has reported (kubelet sourcesReady). */
+  sources: readonly string[];
+  status?: PodStatusSink;
+}
 
 /** How often the runtime is relisted to catch what no event reported (the kubelet's PLEG relist is 1 s). */
 export const RELIST_INTERVAL_MS = 1000;
@@ -27,15 +43,21 @@ export class Kubelet {
    * every running pod would otherwise look orphaned (kubelet sourcesReady).
    */
   private sourcesReady = false;
+  private readonly bySource = new Map<string, Pod[]>();
 
-  constructor(private readonly deps: PodWorkerDeps) {
+  constructor(private readonly deps: KubeletDeps) {
     this.worker = new PodWorker(deps);
     this.logger = deps.logger;
   }
 
-  /** Replaces the desired set of pods (static pods today; API pods later go through the same path). */
-  setDesiredPods(pods: Pod[]): void {
-    this.sourcesReady = true;
+  /** Replaces one source's pods; the desired set is the union of every source's. */
+  setPods(source: string, pods: Pod[]): void {
+    this.bySource.set(source, pods);
+    this.sourcesReady = this.deps.sources.every((s) => this.bySource.has(s));
+    this.setDesiredPods([...this.bySource.values()].flat());
+  }
+
+  private setDesiredPods(pods: Pod[]): void {
     const wanted = new Map(pods.map((p) => [p.metadata?.uid ?? '', p]));
     for (const [uid, slot] of this.slots) if (!wanted.has(uid)) this.schedule(uid, slot, undefined);
     for (const [uid, pod] of wanted) this.schedule(uid, this.slot(uid), pod);
@@ -114,8 +136,16 @@ export class Kubelet {
   private async work(uid: string, slot: PodSlot, previous: Pod | undefined): Promise<void> {
     const pod = slot.pod;
     try {
-      if (pod) {
+      if (pod?.metadata?.deletionTimestamp) {
+        // kubectl delete: stop within the pod's grace period, tear down, then let the API object go.
+        await this.worker.kill(uid, gracePeriod(pod));
+        await this.deps.status?.terminated(pod);
+      } else if (pod) {
         await this.worker.sync(pod);
+        if (this.deps.status) {
+          const state = await this.deps.runtime.podState(uid);
+          await this.deps.status.report(pod, state, this.worker.waitingReasons(uid));
+        }
       } else {
         await this.worker.kill(uid, previous ? gracePeriod(previous) : 30);
         if (!slot.pod) this.slots.delete(uid);

@@ -12,6 +12,7 @@ import { CrashBackoff } from './backoff.js';
 import { containerConfig, containerSpecHash } from './container-config.js';
 import { containerFieldPath, type EventRecorder } from './events.js';
 import type { ImageManager } from './image-manager.js';
+import type { ContainerWaitingInfo } from './status/facts.js';
 import { podPortMappings } from './ports.js';
 import { setUpPodVolumes, tearDownPodVolumes } from './volumes.js';
 
@@ -24,12 +25,6 @@ export interface PodWorkerDeps {
   hostResolvConfPath: string;
   podPidsLimit: number;
   shmSizeBytes: number;
-}
-
-/** Why a container is not running, as the kubelet reports it in the container's waiting state. */
-export interface ContainerWaitingInfo {
-  reason: string;
-  message?: string;
 }
 
 interface SpecContainer {

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { resources, type ResourceDefinition } from '../resources.js';
 import { buildDocument, documentPath, groupVersions } from './document.js';
 import { extractSchemas, SchemaExtractionError, type TypeModule } from './dts-schemas.js';
+import { annotateListTypes } from './list-extensions.js';
 import type { OpenApiDocument } from './types.js';
 
 /** kubernetes-types module -> upstream Go package, for the groups podlet serves and what they reference. */
@@ -54,6 +55,7 @@ export function generateDocuments(
   modules: readonly TypeModule[] = typeModules(),
 ): Map<string, OpenApiDocument> {
   const schemas = extractSchemas(modules);
+  annotateListTypes(schemas);
   const documents = new Map<string, OpenApiDocument>();
   for (const { group, version } of groupVersions(defs))
     documents.set(documentPath(group, version), buildDocument(group, version, defs, schemas));

@@ -51,7 +51,8 @@ export class PodletDaemon {
     const i = this.instance;
     this.child = spawn(PODLET, [
       'serve', '--data-dir', i.dataDir, '--manifests', i.manifests, '--bridge', i.bridge, '--pod-cidr', i.podCidr,
-      '--cgroup-parent', i.cgroupParent, '--node-name', NODE_NAME, '--log-level', 'debug', ...this.extraArgs,
+      '--cgroup-parent', i.cgroupParent, '--node-name', NODE_NAME, '--log-level', 'debug', '--listen', '127.0.0.1:0',
+      ...this.extraArgs,
     ], { stdio: ['ignore', 'ignore', 'pipe'] }); // prettier-ignore
     this.child.stderr?.on('data', (c: Buffer) => (this.log += c.toString()));
   }

@@ -1,0 +1,108 @@
+// Bodies in and out: size limit, content types (JSON, YAML, the protobuf envelope), Table negotiation, Warning
+// headers, Status replies.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { parse as parseYaml } from 'yaml';
+import type { KubeObject } from '../api/object.js';
+import { decodeKubernetesProtobuf, KUBERNETES_PROTOBUF, ProtobufDecodeError } from './protobuf.js';
+import { badRequest, requestTooLarge, statusOf, unsupportedMediaType } from './status.js';
+
+/** kube-apiserver's default request body limit (MaxRequestBodyBytes, 3 MiB). */
+export const MAX_BODY_BYTES = 3 * 1024 * 1024;
+
+const JSON_TYPES = [
+  'application/json',
+  'application/yaml',
+  KUBERNETES_PROTOBUF,
+  'application/json-patch+json',
+  'application/merge-patch+json',
+  'application/strategic-merge-patch+json',
+  'application/apply-patch+yaml',
+];
+
+export async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
+  const declared = Number(req.headers['content-length'] ?? '0');
+  if (declared > limit) {
+    req.resume();
+    throw requestTooLarge(limit);
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) {
+      req.resume();
+      throw requestTooLarge(limit);
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+export function mediaType(header: string | undefined): string {
+  return (header ?? 'application/json').split(';')[0]?.trim().toLowerCase() || 'application/json';
+}
+
+/** The request body as an object; a body that does not parse is a 400 with the parser's message. */
+export function parseBody(body: Buffer, contentType: string | undefined): unknown {
+  const type = mediaType(contentType);
+  if (type === KUBERNETES_PROTOBUF) {
+    try {
+      return decodeKubernetesProtobuf(body) as KubeObject;
+    } catch (e) {
+      if (e instanceof ProtobufDecodeError)
+        throw unsupportedMediaType(type, ['application/json', 'application/yaml']);
+      throw e;
+    }
+  }
+  if (!JSON_TYPES.includes(type)) throw unsupportedMediaType(type, JSON_TYPES);
+  const text = body.toString('utf8');
+  try {
+    return type === 'application/yaml' || type === 'application/apply-patch+yaml'
+      ? parseYaml(text)
+      : JSON.parse(text);
+  } catch (e) {
+    const why = e instanceof Error ? e.message : String(e);
+    throw badRequest(`error decoding body: ${why}`);
+  }
+}
+
+export type ResponseForm = 'table' | 'json';
+
+/** `application/json;as=Table;v=v1;g=meta.k8s.io` (or v1beta1) first in Accept means a Table reply. */
+export function responseForm(accept: string | undefined): ResponseForm {
+  for (const part of (accept ?? '').split(',')) {
+    const params = part.split(';').map((p) => p.trim());
+    if (params.includes('as=Table') && params.includes('g=meta.k8s.io')) return 'table';
+    if (params[0] === 'application/json' || params[0] === '*/*') return 'json';
+  }
+  return 'json';
+}
+
+/** kube's Warning header form: `299 - "text"` (one header per warning). */
+export function setWarnings(res: ServerResponse, warnings: readonly string[]): void {
+  if (warnings.length === 0) return;
+  res.setHeader(
+    'Warning',
+    warnings.map((w) => `299 - ${JSON.stringify(w.replace(/[\r\n]+/g, ' '))}`),
+  );
+}
+
+export function sendJson(
+  res: ServerResponse,
+  code: number,
+  body: unknown,
+  contentType = 'application/json',
+): void {
+  const text = JSON.stringify(body);
+  res.writeHead(code, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+export function sendError(res: ServerResponse, err: unknown): void {
+  const status = statusOf(err);
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  sendJson(res, status.code, status);
+}

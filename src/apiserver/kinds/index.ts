@@ -1,0 +1,31 @@
+import {
+  configMapStrategy,
+  eventStrategy,
+  generic,
+  namespaceStrategy,
+  nodeStrategy,
+  secretStrategy,
+} from './core.js';
+import { podStrategy } from './pods.js';
+import type { KindStrategy } from './types.js';
+
+/** Strategies by store key (the plural resource, group-qualified outside the core group). */
+const strategies: Readonly<Record<string, KindStrategy>> = {
+  pods: podStrategy,
+  namespaces: namespaceStrategy,
+  configmaps: configMapStrategy,
+  secrets: secretStrategy,
+  events: eventStrategy,
+  nodes: nodeStrategy,
+  serviceaccounts: generic('ServiceAccount', true),
+  persistentvolumeclaims: generic('PersistentVolumeClaim', true),
+  persistentvolumes: generic('PersistentVolume', false),
+  services: generic('Service', true),
+  endpoints: generic('Endpoints', true),
+  'storageclasses.storage.k8s.io': generic('StorageClass', false),
+  'leases.coordination.k8s.io': generic('Lease', true),
+};
+
+export function strategyFor(storageKey: string, kind: string, namespaced: boolean): KindStrategy {
+  return strategies[storageKey] ?? generic(kind, namespaced);
+}

@@ -1,0 +1,117 @@
+// What kube-controller-manager does for namespaces, in-process: the four namespaces of a new cluster, a `default`
+// ServiceAccount in each namespace, and deleting a namespace's content before the namespace itself.
+import type { KubeObject, StoredObject } from '../api/object.js';
+import type { ObjectStore, StoreEvent } from '../store/object-store.js';
+import type { Logger } from '../util/log.js';
+import { kubeTime } from '../api/time.js';
+import { fillCreateMeta } from './object-meta.js';
+import { resources } from './resources.js';
+
+export const INITIAL_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+
+export function ensureInitialNamespaces(store: ObjectStore, now = new Date()): void {
+  for (const name of INITIAL_NAMESPACES) {
+    if (store.get('namespaces', '', name)) continue;
+    const ns: KubeObject = {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name, labels: { 'kubernetes.io/metadata.name': name } },
+    };
+    fillCreateMeta(ns, now);
+    ns.spec = { finalizers: ['kubernetes'] };
+    ns.status = { phase: 'Active' };
+    store.create('namespaces', ns);
+  }
+}
+
+export class NamespaceController {
+  private readonly abort = new AbortController();
+
+  constructor(
+    private readonly store: ObjectStore,
+    private readonly logger: Logger,
+  ) {}
+
+  start(): void {
+    this.store.watch({ resource: 'namespaces', signal: this.abort.signal }, (e) => this.onNamespace(e));
+    // Content removal waits on pods the node is still stopping: look again whenever a pod goes away.
+    this.store.watch(
+      { resource: 'pods', resourceVersion: String(this.store.resourceVersion()), signal: this.abort.signal },
+      (e) => {
+        if (e.type !== 'DELETED') return;
+        const ns = this.store.get('namespaces', '', e.object.metadata.namespace ?? '');
+        if (ns?.metadata.deletionTimestamp) queueMicrotask(() => this.finalize(ns.metadata.name));
+      },
+    );
+  }
+
+  stop(): void {
+    this.abort.abort();
+  }
+
+  private onNamespace(event: StoreEvent): void {
+    const ns = event.object;
+    if (event.type === 'DELETED') return;
+    // Store listeners must not write synchronously: the write would be delivered inside this delivery.
+    if (ns.metadata.deletionTimestamp) queueMicrotask(() => this.finalize(ns.metadata.name));
+    else queueMicrotask(() => this.ensureServiceAccount(ns.metadata.name));
+  }
+
+  private ensureServiceAccount(namespace: string): void {
+    try {
+      const ns = this.store.get('namespaces', '', namespace);
+      if (!ns || ns.metadata.deletionTimestamp || this.store.get('serviceaccounts', namespace, 'default'))
+        return;
+      const sa: KubeObject = {
+        apiVersion: 'v1',
+        kind: 'ServiceAccount',
+        metadata: { name: 'default', namespace },
+      };
+      fillCreateMeta(sa, new Date());
+      this.store.create('serviceaccounts', sa);
+    } catch (err) {
+      this.logger.debug({ err, namespace }, 'default service account not created');
+    }
+  }
+
+  /** Deletes every namespaced object (pods gracefully), then drops the `kubernetes` finalizer and the namespace. */
+  private finalize(namespace: string): void {
+    try {
+      const ns = this.store.get('namespaces', '', namespace);
+      if (!ns?.metadata.deletionTimestamp) return;
+      let remaining = 0;
+      for (const def of resources.filter((r) => r.namespaced && r.verbs.includes('delete'))) {
+        for (const object of this.store.list(def.storageKey, namespace).items) {
+          remaining += this.removeOne(def.storageKey, object) ? 0 : 1;
+        }
+      }
+      if (remaining > 0) return;
+      this.store.delete('namespaces', '', namespace);
+      this.logger.info({ namespace }, 'namespace deleted');
+    } catch (err) {
+      this.logger.error({ err, namespace }, 'namespace clean-up failed');
+    }
+  }
+
+  /** Returns whether the object is gone; a scheduled pod is only marked, the node removes it. */
+  private removeOne(storageKey: string, object: StoredObject): boolean {
+    const meta = object.metadata;
+    if (storageKey === 'pods' && (object.spec as { nodeName?: string } | undefined)?.nodeName) {
+      if (!meta.deletionTimestamp) {
+        const grace =
+          (object.spec as { terminationGracePeriodSeconds?: number }).terminationGracePeriodSeconds ?? 30;
+        this.store.guaranteedUpdate(storageKey, meta.namespace ?? '', meta.name, (current) => ({
+          ...current,
+          metadata: {
+            ...current.metadata,
+            deletionTimestamp: kubeTime(new Date(Date.now() + grace * 1000)),
+            deletionGracePeriodSeconds: grace,
+          },
+        }));
+      }
+      return false;
+    }
+    this.store.delete(storageKey, meta.namespace ?? '', meta.name);
+    return true;
+  }
+}

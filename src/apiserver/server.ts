@@ -1,0 +1,186 @@
+// podlet's Kubernetes API: HTTPS with client certificates only, the discovery and OpenAPI documents, the self
+// reviews, and every resource path through resource-handler.ts.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { TLSSocket } from 'node:tls';
+import type { SelfSubjectAccessReview, SelfSubjectRulesReview } from 'kubernetes-types/authorization/v1.js';
+import type { ObjectStore } from '../store/object-store.js';
+import type { Logger } from '../util/log.js';
+import {
+  authenticate,
+  selfSubjectAccessReview,
+  selfSubjectReview,
+  selfSubjectRulesReview,
+  validateSelfSubjectAccessReview,
+  type SelfSubjectReviewVersion,
+  type UserInfo,
+} from './authn.js';
+import { serveDiscovery } from './discovery-endpoints.js';
+import { parseBody, readBody, sendError, sendJson } from './http-io.js';
+import type { Pki } from './pki.js';
+import { handleResource, type SubresourceHandler } from './resource-handler.js';
+import { parseResourcePath } from './router.js';
+import { invalid, pathNotFound, unauthorized } from './status.js';
+
+export interface ApiServerOptions {
+  store: ObjectStore;
+  pki: Pki;
+  host: string;
+  port: number;
+  nodeName: string;
+  logger: Logger;
+  subresources?: ReadonlyMap<string, SubresourceHandler>;
+}
+
+export class ApiServer {
+  private constructor(
+    private readonly server: Server,
+    private readonly connections: AbortController,
+  ) {}
+
+  static async start(options: ApiServerOptions): Promise<ApiServer> {
+    const connections = new AbortController();
+    const server = createServer(
+      {
+        key: options.pki.serverKey,
+        cert: options.pki.serverCert,
+        ca: options.pki.ca,
+        requestCert: true,
+        // A missing or foreign certificate gets a 401 Status, as kube-apiserver answers, not a TLS alert.
+        rejectUnauthorized: false,
+        minVersion: 'TLSv1.2',
+      },
+      (req, res) => void serve(options, connections.signal, req, res),
+    );
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port, options.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    return new ApiServer(server, connections);
+  }
+
+  get port(): number {
+    return (this.server.address() as AddressInfo).port;
+  }
+
+  /** Ends watches and open connections, then stops listening. */
+  async close(): Promise<void> {
+    this.connections.abort();
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+async function serve(
+  options: ApiServerOptions,
+  shutdown: AbortSignal,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  const started = performance.now();
+  const request = new AbortController();
+  const abort = () => request.abort();
+  shutdown.addEventListener('abort', abort, { once: true });
+  res.once('close', () => {
+    shutdown.removeEventListener('abort', abort);
+    request.abort();
+  });
+  const url = new URL(req.url ?? '/', 'https://podlet');
+  try {
+    const user = authenticate(req.socket as TLSSocket);
+    if (user === undefined) throw unauthorized();
+    if (await serveNonResource(options, user, req, res, url)) return;
+    const resource = parseResourcePath(req.method ?? 'GET', url.pathname, url.searchParams);
+    if (resource === undefined) throw pathNotFound();
+    await handleResource(
+      {
+        store: options.store,
+        nodeName: options.nodeName,
+        user: user.username,
+        userInfo: user,
+        now: new Date(),
+        signal: request.signal,
+        subresources: options.subresources ?? new Map(),
+      },
+      resource,
+      req,
+      res,
+      url.searchParams,
+    );
+  } catch (err) {
+    if (!(err instanceof Error && err.name === 'ApiError'))
+      options.logger.error({ err, path: url.pathname }, 'request failed');
+    sendError(res, err);
+  } finally {
+    options.logger.debug(
+      {
+        method: req.method,
+        path: url.pathname,
+        code: res.statusCode,
+        ms: Math.round(performance.now() - started),
+      },
+      'request',
+    );
+  }
+}
+
+const HEALTH_PATHS = new Set([
+  '/healthz',
+  '/livez',
+  '/readyz',
+  '/healthz/ping',
+  '/livez/ping',
+  '/readyz/ping',
+]);
+
+/** Everything that is not a stored resource; returns false to go on to the resource paths. */
+async function serveNonResource(
+  options: ApiServerOptions,
+  user: UserInfo,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+): Promise<boolean> {
+  const path = url.pathname.replace(/\/+$/, '') || '/';
+  if (HEALTH_PATHS.has(path)) {
+    res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' });
+    res.end('ok');
+    return true;
+  }
+  if (req.method === 'POST' && (await serveSelfReview(user, req, res, path))) return true;
+  return serveDiscovery(req, res, path, { host: options.host, port: req.socket.localPort ?? options.port });
+}
+
+/** `kubectl auth can-i` and `kubectl auth whoami`: answered from the caller's own identity, never stored. */
+async function serveSelfReview(
+  user: UserInfo,
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+): Promise<boolean> {
+  const match =
+    /^\/apis\/(authorization\.k8s\.io\/v1|authentication\.k8s\.io\/(v1|v1beta1))\/(selfsubjectaccessreviews|selfsubjectrulesreviews|selfsubjectreviews)$/.exec(
+      path,
+    );
+  if (match === null) return false;
+  const body = parseBody(await readBody(req), req.headers['content-type']);
+  switch (match[3]) {
+    case 'selfsubjectaccessreviews': {
+      const review = body as SelfSubjectAccessReview;
+      const errors = validateSelfSubjectAccessReview(review);
+      if (errors.length > 0) throw invalid('SelfSubjectAccessReview', 'authorization.k8s.io', '', errors);
+      sendJson(res, 201, selfSubjectAccessReview(user, review));
+      return true;
+    }
+    case 'selfsubjectrulesreviews':
+      sendJson(res, 201, selfSubjectRulesReview(user, body as SelfSubjectRulesReview));
+      return true;
+    default:
+      sendJson(res, 201, selfSubjectReview(user, match[1] as SelfSubjectReviewVersion));
+      return true;
+  }
+}

@@ -1,0 +1,214 @@
+// The kubelet's link to the API store (pkg/kubelet/config/apiserver.go, status/status_manager.go,
+// nodestatus, pod/mirror_client.go): this node's pods in, Node status, pod status and mirror pods out.
+import { randomUUID } from 'node:crypto';
+import type { Node, Pod, PodStatus, Secret } from 'kubernetes-types/core/v1.js';
+import type { KubeObject, StoredObject } from '../api/object.js';
+import { kubeTime } from '../api/time.js';
+import { parseDockerConfig, type CredentialMap } from '../image/registry/docker-config.js';
+import type { PodRuntimeState } from '../runtime/runtime.js';
+import { NotFoundError } from '../store/errors.js';
+import type { ObjectStore } from '../store/object-store.js';
+import type { Logger } from '../util/log.js';
+import type { PodStatusSink } from './kubelet.js';
+import { nodeConditions, nodeObject, type NodeFacts } from './node-object.js';
+import type { ContainerWaitingInfo, KubeletPodFacts } from './status/facts.js';
+import { CONFIG_HASH_ANNOTATION, CONFIG_SOURCE_ANNOTATION } from './static-pods.js';
+import { computePodStatus, podStatusEqual } from './status/pod-status.js';
+
+export const MIRROR_ANNOTATION = 'kubernetes.io/config.mirror';
+/** kubelet's --node-status-update-frequency. */
+const HEARTBEAT_MS = 10_000;
+
+export class ApiBridge implements PodStatusSink {
+  private readonly abort = new AbortController();
+  private heartbeat: NodeJS.Timeout | undefined;
+  private nodeUid = '';
+
+  constructor(
+    private readonly store: ObjectStore,
+    private readonly node: NodeFacts,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Registers the Node and keeps its heartbeat; calls onPods with this node's API pods on every change. */
+  start(onPods: (pods: Pod[]) => void): void {
+    this.registerNode();
+    this.heartbeat = setInterval(() => this.registerNode(), HEARTBEAT_MS);
+    const pods = new Map<string, Pod>();
+    let scheduled = false;
+    const publish = () => {
+      scheduled = false;
+      onPods([...pods.values()]);
+    };
+    this.store.watch({ resource: 'pods', signal: this.abort.signal }, (event) => {
+      const pod = event.object as unknown as Pod;
+      const uid = pod.metadata?.uid ?? '';
+      const mine = pod.spec?.nodeName === this.node.name;
+      if (isMirror(pod)) {
+        if (event.type !== 'DELETED' && pod.metadata?.deletionTimestamp)
+          queueMicrotask(() => this.dropMirror(pod));
+        return;
+      }
+      if (event.type === 'DELETED' || !mine) pods.delete(uid);
+      else pods.set(uid, pod);
+      // One publish per burst of events (the initial list arrives as one ADDED per pod).
+      if (!scheduled) {
+        scheduled = true;
+        queueMicrotask(publish);
+      }
+    });
+  }
+
+  stop(): void {
+    this.abort.abort();
+    clearInterval(this.heartbeat);
+  }
+
+  async report(
+    pod: Pod,
+    state: PodRuntimeState,
+    waiting: ReadonlyMap<string, ContainerWaitingInfo>,
+  ): Promise<void> {
+    const target = isStatic(pod) ? this.ensureMirror(pod) : this.current(pod);
+    if (target === undefined) return;
+    const previous = (target as unknown as Pod).status;
+    const status = computePodStatus(pod, state, this.facts(state, waiting), previous, new Date());
+    if (previous && podStatusEqual(previous, status)) return;
+    this.writeStatus(target, status);
+  }
+
+  async terminated(pod: Pod): Promise<void> {
+    const meta = pod.metadata ?? {};
+    try {
+      const current = this.store.get('pods', meta.namespace ?? '', meta.name ?? '');
+      if (current?.metadata.uid === meta.uid)
+        this.store.delete('pods', meta.namespace ?? '', meta.name ?? '', { uid: meta.uid ?? '' });
+    } catch (err) {
+      if (!(err instanceof NotFoundError)) throw err;
+    }
+  }
+
+  /** The dockerconfigjson of the pod's imagePullSecrets, by registry host. */
+  async pullCredentials(pod: Pod): Promise<CredentialMap> {
+    const credentials = new Map();
+    for (const ref of pod.spec?.imagePullSecrets ?? []) {
+      const secret = this.store.get('secrets', pod.metadata?.namespace ?? '', ref.name ?? '') as
+        Secret | undefined;
+      const data = secret?.data?.['.dockerconfigjson'] ?? secret?.data?.['.dockercfg'];
+      if (data === undefined) {
+        this.logger.warn(
+          { pod: pod.metadata?.name, secret: ref.name },
+          'image pull secret not found or of no registry type',
+        );
+        continue;
+      }
+      const text = Buffer.from(data, 'base64').toString('utf8');
+      for (const [host, c] of parseDockerConfig(text, `secret ${pod.metadata?.namespace}/${ref.name}`))
+        credentials.set(host, c);
+    }
+    return credentials;
+  }
+
+  private facts(state: PodRuntimeState, waiting: ReadonlyMap<string, ContainerWaitingInfo>): KubeletPodFacts {
+    const sandbox = state.sandboxes.find((s) => s.state === 'ready') ?? state.sandboxes[0];
+    return {
+      waiting,
+      terminationMessages: new Map<string, string>(),
+      readiness: new Map<string, boolean>(),
+      started: new Map<string, boolean>(),
+      hostIP: this.node.internalIP,
+      podIPs: sandbox?.record.ips ?? [],
+      terminating: false,
+    };
+  }
+
+  private current(pod: Pod): StoredObject | undefined {
+    const found = this.store.get('pods', pod.metadata?.namespace ?? '', pod.metadata?.name ?? '');
+    return found?.metadata.uid === pod.metadata?.uid ? found : undefined;
+  }
+
+  private writeStatus(target: StoredObject, status: PodStatus): void {
+    try {
+      this.store.guaranteedUpdate('pods', target.metadata.namespace ?? '', target.metadata.name, (current) =>
+        current.metadata.uid === target.metadata.uid ? ({ ...current, status } as KubeObject) : undefined,
+      );
+    } catch (err) {
+      if (!(err instanceof NotFoundError)) throw err;
+    }
+  }
+
+  /** A static pod shows in the API as a mirror pod with its own UID (pkg/kubelet/pod/mirror_client.go). */
+  private ensureMirror(pod: Pod): StoredObject | undefined {
+    const meta = pod.metadata ?? {};
+    const hash = meta.annotations?.[CONFIG_HASH_ANNOTATION] ?? '';
+    const existing = this.store.get('pods', meta.namespace ?? 'default', meta.name ?? '');
+    if (
+      existing &&
+      existing.metadata.annotations?.[MIRROR_ANNOTATION] === hash &&
+      !existing.metadata.deletionTimestamp
+    )
+      return existing;
+    if (existing) this.store.delete('pods', existing.metadata.namespace ?? '', existing.metadata.name);
+    const now = new Date();
+    const mirror: KubeObject = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: {
+        ...meta,
+        uid: randomUUID(),
+        creationTimestamp: kubeTime(now),
+        generation: 1,
+        annotations: { ...meta.annotations, [MIRROR_ANNOTATION]: hash },
+        ownerReferences: [
+          { apiVersion: 'v1', kind: 'Node', name: this.node.name, uid: this.nodeUid, controller: true },
+        ],
+      },
+      spec: pod.spec,
+      status: { phase: 'Pending' },
+    };
+    return this.store.create('pods', mirror);
+  }
+
+  private dropMirror(pod: Pod): void {
+    try {
+      this.store.delete('pods', pod.metadata?.namespace ?? '', pod.metadata?.name ?? '', {
+        uid: pod.metadata?.uid ?? '',
+      });
+    } catch (err) {
+      if (!(err instanceof NotFoundError)) this.logger.warn({ err }, 'mirror pod not removed');
+    }
+  }
+
+  private registerNode(): void {
+    try {
+      const existing = this.store.get('nodes', '', this.node.name) as (StoredObject & Node) | undefined;
+      const now = kubeTime(new Date());
+      const fresh = nodeObject(this.node, nodeConditions(now, existing?.status?.conditions));
+      if (existing === undefined) {
+        const created = this.store.create('nodes', {
+          ...fresh,
+          metadata: { ...fresh.metadata, uid: randomUUID(), creationTimestamp: now, generation: 1 },
+        } as KubeObject);
+        this.nodeUid = created.metadata.uid ?? '';
+        return;
+      }
+      this.nodeUid = existing.metadata.uid ?? '';
+      this.store.guaranteedUpdate('nodes', '', this.node.name, (current) => ({
+        ...current,
+        metadata: { ...current.metadata, labels: { ...current.metadata.labels, ...fresh.metadata?.labels } },
+        status: fresh.status,
+      }));
+    } catch (err) {
+      this.logger.error({ err }, 'node status update failed');
+    }
+  }
+}
+
+function isStatic(pod: Pod): boolean {
+  const source = pod.metadata?.annotations?.[CONFIG_SOURCE_ANNOTATION];
+  return source !== undefined && source !== 'api';
+}
+
+function isMirror(pod: Pod): boolean {
+  return pod.metadata?.annotations?.[MIRROR_ANNOTATION] !== undefined;
+}

@@ -1,0 +1,99 @@
+// Events into the API store, as client-go's recorder and EventCorrelator write them for the kubelet: one
+// Event per distinct (object, reason, message), repeats counted on it, and a repeat written at most every
+// REPEAT_WRITE_MS so that a pod in back-off does not write on every sync.
+import { randomBytes } from 'node:crypto';
+import type { Event, Pod } from 'kubernetes-types/core/v1.js';
+import type { KubeObject } from '../api/object.js';
+import { kubeTime } from '../api/time.js';
+import type { ObjectStore } from '../store/object-store.js';
+import type { Logger } from '../util/log.js';
+import { logEvent, type EventRecorder, type PodEvent } from './events.js';
+
+const REPEAT_WRITE_MS = 10_000;
+
+interface Seen {
+  namespace: string;
+  name: string;
+  count: number;
+  written: number;
+  lastWriteAt: number;
+}
+
+export class StoreEventRecorder implements EventRecorder {
+  private readonly seen = new Map<string, Seen>();
+
+  constructor(
+    private readonly store: ObjectStore,
+    private readonly nodeName: string,
+    private readonly logger: Logger,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  record(pod: Pod, event: PodEvent): void {
+    const uid = pod.metadata?.uid ?? '';
+    const key = [uid, event.fieldPath ?? '', event.type, event.reason, event.message].join('\u0000');
+    const now = this.now();
+    try {
+      const seen = this.seen.get(key);
+      if (seen && this.store.get('events', seen.namespace, seen.name)) {
+        seen.count += 1;
+        if (now.getTime() - seen.lastWriteAt < REPEAT_WRITE_MS) return;
+        this.writeRepeat(seen, now);
+        return;
+      }
+      logEvent(this.logger, pod, event);
+      this.seen.set(key, this.create(pod, event, now));
+    } catch (err) {
+      this.logger.warn({ err, reason: event.reason }, 'event not recorded');
+    }
+  }
+
+  /** Drops what the recorder remembers of a pod that is gone. */
+  forgetPod(podUid: string): void {
+    for (const key of this.seen.keys()) if (key.startsWith(`${podUid}\u0000`)) this.seen.delete(key);
+  }
+
+  private create(pod: Pod, e: PodEvent, now: Date): Seen {
+    const namespace = pod.metadata?.namespace ?? 'default';
+    // client-go names events <object>.<hex of the time in nanoseconds>.
+    const nanos = BigInt(now.getTime()) * 1_000_000n + BigInt(randomBytes(2).readUInt16BE() % 1_000_000);
+    const name = `${pod.metadata?.name ?? 'pod'}.${nanos.toString(16)}`;
+    const time = kubeTime(now);
+    const object: Event & KubeObject = {
+      apiVersion: 'v1',
+      kind: 'Event',
+      metadata: { name, namespace, uid: crypto.randomUUID(), creationTimestamp: time },
+      involvedObject: {
+        kind: 'Pod',
+        namespace,
+        name: pod.metadata?.name ?? '',
+        uid: pod.metadata?.uid ?? '',
+        apiVersion: 'v1',
+        ...(pod.metadata?.resourceVersion ? { resourceVersion: pod.metadata.resourceVersion } : {}),
+        ...(e.fieldPath ? { fieldPath: e.fieldPath } : {}),
+      },
+      reason: e.reason,
+      message: e.message,
+      source: { component: 'kubelet', host: this.nodeName },
+      firstTimestamp: time,
+      lastTimestamp: time,
+      count: 1,
+      type: e.type,
+      eventTime: null as unknown as string,
+      reportingComponent: 'kubelet',
+      reportingInstance: this.nodeName,
+    };
+    this.store.create('events', object);
+    return { namespace, name, count: 1, written: 1, lastWriteAt: now.getTime() };
+  }
+
+  private writeRepeat(seen: Seen, now: Date): void {
+    this.store.guaranteedUpdate('events', seen.namespace, seen.name, (current) => ({
+      ...current,
+      count: seen.count,
+      lastTimestamp: kubeTime(now),
+    }));
+    seen.written = seen.count;
+    seen.lastWriteAt = now.getTime();
+  }
+}
