@@ -46,6 +46,7 @@ type FieldType =
   | 'time'
   | 'strings'
   | 'stringMap'
+  | 'bytesMap'
   | 'stringListMap'
   | { message: Schema }
   | { messages: Schema };
@@ -164,6 +165,8 @@ function readField(reader: WireReader, spec: FieldSpec, out: Record<string, unkn
     if (time !== undefined) out[name] = time;
   } else if (type === 'strings') push(out, name, text(bytes));
   else if (type === 'stringMap') mapEntry(out, name, bytes, (v) => text(v));
+  // map<string, bytes> is JSON base64, as encoding/json writes []byte.
+  else if (type === 'bytesMap') mapEntry(out, name, bytes, (v) => Buffer.from(v).toString('base64'));
   else if (type === 'stringListMap')
     mapEntry(out, name, bytes, (v) => decodeMessage(v, EXTRA_VALUE).items ?? []);
   else if ('message' in type)
@@ -300,12 +303,43 @@ const SELF_SUBJECT_REVIEW: Schema = {
   2: { name: 'status', type: { message: { 1: { name: 'userInfo', type: { message: USER_INFO } } } } },
 };
 
+// The core kinds kubectl's typed `create` subcommands send as protobuf (core/v1 generated.proto).
+const NAMESPACE: Schema = {
+  1: { name: 'metadata', type: { message: OBJECT_META } },
+  2: { name: 'spec', type: { message: { 1: { name: 'finalizers', type: 'strings' } } } },
+};
+
+const CONFIG_MAP: Schema = {
+  1: { name: 'metadata', type: { message: OBJECT_META } },
+  2: { name: 'data', type: 'stringMap' },
+  3: { name: 'binaryData', type: 'bytesMap' },
+  4: { name: 'immutable', type: 'bool', keepZero: true },
+};
+
+const SECRET: Schema = {
+  1: { name: 'metadata', type: { message: OBJECT_META } },
+  2: { name: 'data', type: 'bytesMap' },
+  3: str('type'),
+  4: { name: 'stringData', type: 'stringMap' },
+  5: { name: 'immutable', type: 'bool', keepZero: true },
+};
+
+const SERVICE_ACCOUNT: Schema = {
+  1: { name: 'metadata', type: { message: OBJECT_META } },
+  3: { name: 'imagePullSecrets', type: { messages: { 1: str('name') } } },
+  4: { name: 'automountServiceAccountToken', type: 'bool', keepZero: true },
+};
+
 /** The kinds podlet reads as protobuf, by `apiVersion/kind`. */
 const DECODERS: Readonly<Record<string, Schema>> = {
   'authorization.k8s.io/v1/SelfSubjectAccessReview': SELF_SUBJECT_ACCESS_REVIEW,
   'authorization.k8s.io/v1/SelfSubjectRulesReview': SELF_SUBJECT_RULES_REVIEW,
   'authentication.k8s.io/v1/SelfSubjectReview': SELF_SUBJECT_REVIEW,
   'authentication.k8s.io/v1beta1/SelfSubjectReview': SELF_SUBJECT_REVIEW,
+  'v1/Namespace': NAMESPACE,
+  'v1/ConfigMap': CONFIG_MAP,
+  'v1/Secret': SECRET,
+  'v1/ServiceAccount': SERVICE_ACCOUNT,
 };
 
 const ENVELOPE: Schema = {

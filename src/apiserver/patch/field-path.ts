@@ -22,10 +22,6 @@ export class FieldSet {
     return this.members.has(JSON.stringify(path));
   }
 
-  delete(path: FieldPath): void {
-    this.members.delete(JSON.stringify(path));
-  }
-
   get size(): number {
     return this.members.size;
   }

@@ -109,7 +109,7 @@ function addChangedItem(old: JsonValue, item: JsonValue, at: WalkPosition, out: 
     addChangedFields(getMember(old, field), child, fieldPosition(at, field), out);
 }
 
-export function itemsByKey(list: readonly JsonValue[], at: WalkPosition): Map<string, JsonValue> {
+function itemsByKey(list: readonly JsonValue[], at: WalkPosition): Map<string, JsonValue> {
   return new Map(list.map((item) => [itemKeyElement(item, at), item]));
 }
 

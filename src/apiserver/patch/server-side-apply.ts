@@ -66,6 +66,8 @@ export function apply(
   const changed = changedFieldSet(ownedView(liveObject, scope), ownedView(merged, scope), scope.table);
 
   const managers = decodeManagedFields(live?.metadata?.managedFields);
+  if (live !== undefined && managers.size === 0)
+    adoptUntracked(managers, live, ownedView(liveObject, scope), scope);
   const before = snapshot(managers);
   const id = managerIdentity({ manager, operation: 'Apply', apiVersion: '' });
   takeOwnership(managers, id, changed, force);
@@ -124,6 +126,26 @@ export function trackUpdate(
     managers.set(id, { ...identity, time: kubeTime(now), fields: own.union(changed) });
   }
   return withManagedFields(withoutManagedFields(updated), encodeManagedFields(managers.values()));
+}
+
+/**
+ * An object written before anyone tracked its fields: upstream's skipnonapplied.go gives every existing field to
+ * `before-first-apply` so the first apply still sees conflicts instead of silently taking them.
+ */
+function adoptUntracked(
+  managers: Map<string, ManagerFields>,
+  live: KubeObject,
+  view: JsonObject,
+  scope: Scope,
+): void {
+  const fields = objectFieldSet(view, scope.table);
+  const entry: ManagerFields = {
+    manager: 'before-first-apply',
+    operation: 'Update',
+    apiVersion: live.apiVersion ?? 'v1',
+    fields,
+  };
+  managers.set(managerIdentity(entry), entry);
 }
 
 function scopeOf(kind: string | undefined, subresource: string | undefined): Scope {

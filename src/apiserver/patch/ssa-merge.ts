@@ -6,7 +6,6 @@ import { valueElement, type FieldPath, type FieldSet } from './field-path.js';
 import { fieldPosition, itemKeyElement, itemPosition, listTypeAt, type WalkPosition } from './field-walk.js';
 import {
   cloneJson,
-  deepEqual,
   getMember,
   isJsonObject,
   setMember,

@@ -253,19 +253,17 @@ describe('server-side apply properties', () => {
     { selector: (c) => c.name, maxLength: 3 },
   );
   // Through JSON, as the API server receives manifests (fast-check builds null-prototype objects).
-  const manifest = fc
-    .record({ labels, containers })
-    .map(
-      ({ labels: l, containers: c }): KubeObject =>
-        JSON.parse(
-          JSON.stringify({
-            apiVersion: 'v1',
-            kind: 'Pod',
-            metadata: { name: 'p', labels: l },
-            spec: { containers: c },
-          }),
-        ) as KubeObject,
-    );
+  const manifest = fc.record({ labels, containers }).map(
+    ({ labels: l, containers: c }): KubeObject =>
+      JSON.parse(
+        JSON.stringify({
+          apiVersion: 'v1',
+          kind: 'Pod',
+          metadata: { name: 'p', labels: l },
+          spec: { containers: c },
+        }),
+      ) as KubeObject,
+  );
 
   test('applying a manifest twice is idempotent, whatever was applied before', () => {
     fc.assert(
@@ -285,6 +283,16 @@ describe('server-side apply properties', () => {
         assert.ok(managedFields === undefined || managedFields.length === 1);
         assert.deepEqual({ ...result, metadata }, config);
       }),
+    );
+  });
+});
+
+describe('server-side apply on untracked objects', () => {
+  test('gives the fields of an object nobody tracked to before-first-apply, so the first apply sees conflicts', () => {
+    const err = conflictOf(() => apply(pod('nginx:1'), pod('nginx:2'), 'kubectl', false, t1));
+    assert.match(
+      err.message,
+      /conflict with "before-first-apply" using v1: \.spec\.containers\[name="c"\]\.image/,
     );
   });
 });

@@ -1,0 +1,177 @@
+// The API as kubectl sees it: discovery, explain, auth, namespaces, watches, server-side apply conflicts, and
+// every kind of rejected request, which must leave the store as it was.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { request } from 'node:https';
+import { describe, test } from 'node:test';
+import { TEST_IMAGE, waitFor } from '../integration/support/podlet-process.js';
+import { kubectlPath, useCluster } from './support/cluster.js';
+
+const pod = (name: string, extra = '') => `
+apiVersion: v1
+kind: Pod
+metadata: { name: ${name} }
+spec:
+  terminationGracePeriodSeconds: 1
+  containers:
+    - { name: c, image: ${TEST_IMAGE}, command: ['sleep', '3600']${extra} }
+`;
+
+describe('the API through kubectl', () => {
+  const k = useCluster();
+
+  test('version, api-resources and explain come from the server', async () => {
+    assert.match(await k.ok(['version']), /^Server Version: v1\.33\.0$/m);
+    const resources = await k.ok(['api-resources']);
+    assert.match(resources, /^pods\s+po\s+v1\s+true\s+Pod$/m);
+    assert.match(resources, /^namespaces\s+ns\s+v1\s+false\s+Namespace$/m);
+    const explain = await k.ok(['explain', 'pod.spec.containers']);
+    assert.match(explain, /^KIND:\s+Pod$/m);
+    assert.match(explain, /^FIELD:\s+containers <\[\]Container>$/m);
+    assert.match(explain, /List of containers belonging to the pod/);
+  });
+
+  test('auth can-i and whoami answer for the admin certificate', async () => {
+    assert.equal((await k.ok(['auth', 'can-i', 'create', 'pods'])).trim(), 'yes');
+    assert.match(await k.ok(['auth', 'whoami']), /kubernetes-admin/);
+    assert.equal((await k.ok(['auth', 'can-i', 'create', 'pods'], { version: '1.27' })).trim(), 'yes');
+  });
+
+  test('a namespace is created with its default service account and deleted with its content', async () => {
+    assert.equal((await k.ok(['create', 'namespace', 'team'])).trim(), 'namespace/team created');
+    await waitFor(
+      'the default service account',
+      async () => (await k.kubectl(['get', 'sa', 'default', '-n', 'team'])).exitCode === 0,
+    );
+    await k.ok(['create', 'configmap', 'cfg', '-n', 'team', '--from-literal=a=b']);
+    await k.ok(['create', 'secret', 'generic', 'token', '-n', 'team', '--from-literal=t=s3cret']);
+    assert.equal(
+      Buffer.from(
+        await k.ok(['get', 'secret', 'token', '-n', 'team', '-o', 'jsonpath={.data.t}']),
+        'base64',
+      ).toString(),
+      's3cret',
+    );
+    assert.equal(await k.ok(['get', 'cm', 'cfg', '-n', 'team', '-o', 'jsonpath={.data.a}']), 'b');
+    await k.ok(['apply', '-n', 'team', '-f', '-'], { input: pod('inside') });
+    await k.ok(['wait', '-n', 'team', '--for=condition=Ready', 'pod/inside', '--timeout=60s']);
+    assert.equal(
+      (await k.ok(['delete', 'namespace', 'team', '--timeout=60s'])).trim(),
+      'namespace "team" deleted',
+    );
+    assert.match((await k.kubectl(['get', 'ns', 'team'])).stderr, /namespaces "team" not found/);
+    assert.match((await k.kubectl(['get', 'cm', 'cfg', '-n', 'team'])).stderr, /not found/);
+  });
+
+  test('get -w prints the changes to a pod as they happen', async () => {
+    await k.ok(['apply', '-f', '-'], { input: pod('watched') });
+    const watcher = spawn(kubectlPath(), ['get', 'pods', 'watched', '-w', '--output-watch-events'], {
+      env: { ...process.env, KUBECONFIG: k.kubeconfig, HOME: k.instance.dataDir },
+    });
+    let out = '';
+    watcher.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    try {
+      await waitFor('the initial ADDED line', async () => /ADDED\s+watched/.test(out));
+      await waitFor('the MODIFIED line once running', async () =>
+        /MODIFIED\s+watched\s+1\/1\s+Running/.test(out),
+      );
+      await k.ok(['delete', 'pod', 'watched']);
+      await waitFor('the DELETED line', async () => /DELETED\s+watched/.test(out));
+    } finally {
+      watcher.kill();
+    }
+  });
+
+  test('server-side apply reports a conflict with another manager unless forced', async () => {
+    await k.ok(['apply', '-f', '-'], { input: pod('owned') });
+    const changed = pod('owned').replace('sleep', 'sleep').replace("'3600'", "'3601'");
+    const conflict = await k.kubectl(['apply', '--server-side', '-f', '-'], { input: changed });
+    assert.notEqual(conflict.exitCode, 0);
+    assert.match(conflict.stderr, /conflict with "kubectl-client-side-apply"/);
+    assert.match(conflict.stderr, /\.spec\.containers\[name="c"\]\.command/);
+    const forced = await k.kubectl(['apply', '--server-side', '--force-conflicts', '-f', '-'], {
+      input: changed,
+    });
+    // The command field of a pod is immutable: forcing gets past ownership and meets validation.
+    assert.match(forced.stderr, /pod updates may not change fields other than/);
+    await k.ok(['delete', 'pod', 'owned', '--grace-period=0', '--force']);
+    await k.ok(['wait', '--for=delete', 'pod/owned', '--timeout=30s']);
+  });
+
+  test('rejected requests get kube-apiserver answers and change nothing', async () => {
+    const before = await k.ok(['get', 'pods,cm', '-o', 'name']);
+    const cases: [string, string[], string | undefined, RegExp][] = [
+      ['bad YAML', ['apply', '-f', '-'], 'kind: Pod\nmetadata: [unclosed', /error/i],
+      [
+        'invalid name',
+        ['apply', '-f', '-'],
+        pod('Bad_Name'),
+        /The Pod "Bad_Name" is invalid: metadata\.name: Invalid value: "Bad_Name"/,
+      ],
+      [
+        'duplicate container name',
+        ['apply', '-f', '-'],
+        pod('dup') + `    - { name: c, image: ${TEST_IMAGE} }\n`,
+        /The Pod "dup" is invalid: spec\.containers\[1\]\.name: Duplicate value: "c"/,
+      ],
+      [
+        'bad quantity',
+        ['apply', '-f', '-'],
+        pod('qty', ', resources: { limits: { memory: 12XB } }'),
+        /quantities must match the regular expression|unable to parse quantity/,
+      ],
+      [
+        'unknown field under Strict',
+        ['apply', '-f', '-'],
+        pod('typo', ', imagee: x'),
+        /unknown field "spec\.containers\[0\]\.imagee"/,
+      ],
+    ];
+    for (const [what, args, input, message] of cases) {
+      const result = await k.kubectl(args, input === undefined ? {} : { input });
+      assert.notEqual(result.exitCode, 0, what);
+      assert.match(result.stderr, message, what);
+    }
+    assert.equal(await k.ok(['get', 'pods,cm', '-o', 'name']), before);
+  });
+
+  test('a stale resourceVersion is a 409 Conflict, a 4 MiB body a 413, no client certificate a 401', async () => {
+    await k.ok(['create', 'configmap', 'versioned', '--from-literal=a=1']);
+    const stale = JSON.parse(await k.ok(['get', 'cm', 'versioned', '-o', 'json']));
+    await k.ok(['patch', 'cm', 'versioned', '--type=merge', '-p', '{"data":{"a":"2"}}']);
+    stale.data.a = '3';
+    const replace = await k.kubectl(['replace', '-f', '-'], { input: JSON.stringify(stale) });
+    assert.match(
+      replace.stderr,
+      /Operation cannot be fulfilled on configmaps "versioned": the object has been modified/,
+    );
+    assert.equal(await k.ok(['get', 'cm', 'versioned', '-o', 'jsonpath={.data.a}']), '2');
+    const big = {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'big' },
+      data: { a: 'x'.repeat(4 * 1024 * 1024) },
+    };
+    const tooBig = await k.kubectl(['create', '-f', '-'], { input: JSON.stringify(big) });
+    assert.match(tooBig.stderr, /Request entity too large: limit is 3145728/);
+    assert.match((await k.kubectl(['get', 'cm', 'big'])).stderr, /not found/);
+    const address = (await readFile(join(k.instance.dataDir, 'api', 'address'), 'utf8')).trim();
+    const anonymous = await new Promise<{ code: number; body: string }>((resolve, reject) => {
+      const req = request(
+        `${address}/api/v1/namespaces/default/pods`,
+        { rejectUnauthorized: false },
+        (res) => {
+          let body = '';
+          res.on('data', (c: Buffer) => (body += c.toString()));
+          res.on('end', () => resolve({ code: res.statusCode ?? 0, body }));
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
+    assert.equal(anonymous.code, 401);
+    assert.equal(JSON.parse(anonymous.body).reason, 'Unauthorized');
+  });
+});
