@@ -50,6 +50,7 @@ export class ApiBridge implements PodStatusSink {
         return;
       }
       if (event.type === 'DELETED' || !mine) pods.delete(uid);
+      else if (statusOnly(event.object, event.previous)) return;
       else pods.set(uid, pod);
       // One publish per burst of events (the initial list arrives as one ADDED per pod).
       if (!scheduled) {
@@ -202,6 +203,16 @@ export class ApiBridge implements PodStatusSink {
       this.logger.error({ err }, 'node status update failed');
     }
   }
+}
+
+/** The kubelet's own status writes are no news to its pod workers (only spec and metadata changes are). */
+function statusOnly(object: StoredObject, previous: StoredObject | undefined): boolean {
+  if (previous === undefined) return false;
+  const desired = (o: StoredObject) => {
+    const { resourceVersion: _rv, managedFields: _mf, ...meta } = o.metadata;
+    return JSON.stringify([meta, o.spec]);
+  };
+  return desired(object) === desired(previous);
 }
 
 function isStatic(pod: Pod): boolean {

@@ -41,12 +41,12 @@ export function kubectlPath(version?: string): string {
 }
 
 /** Registers the suite's before/after: podlet serving its API, and afterwards nothing left on the host. */
-export function useCluster(): Cluster {
+export function useCluster(options: { serveArgs?: () => Promise<string[]> } = {}): Cluster {
   const cluster = {} as Cluster;
   before(async () => {
     cluster.instance = await newInstance();
     await importTestImage(cluster.instance);
-    cluster.daemon = new PodletDaemon(cluster.instance);
+    cluster.daemon = new PodletDaemon(cluster.instance, (await options.serveArgs?.()) ?? []);
     cluster.daemon.start();
     const addressFile = join(cluster.instance.dataDir, 'api', 'address');
     await waitFor(

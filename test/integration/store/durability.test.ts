@@ -10,8 +10,14 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ObjectStore } from '../../../src/store/object-store.js';
 
+// The compiled test (dist/) loads the compiled store; under tsx the TypeScript source.
 const STORE_MODULE = pathToFileURL(
-  fileURLToPath(new URL('../../../src/store/object-store.ts', import.meta.url)),
+  fileURLToPath(
+    new URL(
+      `../../../src/store/object-store.${import.meta.url.endsWith('.js') ? 'js' : 'ts'}`,
+      import.meta.url,
+    ),
+  ),
 ).href;
 
 // Three kinds of write, each printed as `<op> <resourceVersion> <name>` after the call returned:
