@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { REPO } from '../test/integration/support/podlet-process.js';
+import { apiFigures } from './api.js';
 import { imagePull } from './image-pull.js';
 import { podStartup, POLL_MS } from './pod-startup.js';
 import { formatFigures } from './stats.js';
@@ -10,7 +11,11 @@ const runsFlag = process.argv.indexOf('--runs');
 const runs = runsFlag > 0 ? Number(process.argv[runsFlag + 1]) : 20;
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 
-const figures = [await podStartup(runs, log), ...(await imagePull(Math.max(3, Math.round(runs / 4)), log))];
+const figures = [
+  await podStartup(runs, log),
+  ...(await imagePull(Math.max(3, Math.round(runs / 4)), log)),
+  ...(await apiFigures(runs, log)),
+];
 console.log(`\npodlet benchmark, ${runs} runs per figure (podlet state polled every ${POLL_MS} ms)\n`);
 console.log(formatFigures(figures));
 const results = join(REPO, 'bench', 'results');

@@ -42,6 +42,16 @@ export class PodmanPeer {
     return this.podman(['kube', 'down', manifest]).then(() => undefined);
   }
 
+  /** An empty pod without an infra container: the cheapest pod podman can list. */
+  async createPod(name: string): Promise<void> {
+    await this.podman(['pod', 'create', '--infra=false', '--name', name]);
+  }
+
+  /** `podman pod ps --format json`: podman's list of pods, the peer of a pod list. */
+  listPods(): Promise<string> {
+    return this.podman(['pod', 'ps', '--format', 'json']);
+  }
+
   /** Removes every pod, image and mount of this peer, its bridge and its files. */
   async destroy(): Promise<void> {
     await this.podman(['pod', 'rm', '-af', '-t', '0']).catch(() => undefined);

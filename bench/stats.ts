@@ -8,10 +8,11 @@ export function percentile(sample: readonly number[], p: number): number {
 
 export interface Figure {
   name: string;
-  podlet: { p50: number; p95: number };
-  peer: { name: string; p50: number; p95: number };
+  podlet: { p50: number; p95: number; p99?: number };
+  /** Absent where no peer does the same work (watch latency): the goal is then an absolute one. */
+  peer?: { name: string; p50: number; p95: number };
   /** peer p50 / podlet p50: above 1 means podlet is faster. */
-  ratio: number;
+  ratio?: number;
   goal: string;
   met: boolean;
 }
@@ -35,15 +36,29 @@ export function summarize(
   };
 }
 
+/** A figure without a peer: percentile `p` of the sample against a bound in milliseconds. */
+export function absolute(name: string, podlet: number[], p: 50 | 99, boundMs: number): Figure {
+  const value = percentile(podlet, p);
+  return {
+    name,
+    podlet: { p50: percentile(podlet, 50), p95: percentile(podlet, 95), p99: percentile(podlet, 99) },
+    goal: `p${p} < ${boundMs} ms`,
+    met: value < boundMs,
+  };
+}
+
 export function formatFigures(figures: readonly Figure[]): string {
-  const ms = (v: number) => `${v.toFixed(0)} ms`;
+  const ms = (v: number | undefined) =>
+    v === undefined ? '-' : v < 10 ? `${v.toFixed(1)} ms` : `${v.toFixed(0)} ms`;
   const rows = figures.map((f) => [
-    f.name, ms(f.podlet.p50), ms(f.podlet.p95), ms(f.peer.p50), ms(f.peer.p95), `${f.ratio.toFixed(2)}x`, f.goal, f.met ? 'yes' : 'no',
+    f.name, ms(f.podlet.p50), ms(f.podlet.p95), ms(f.podlet.p99), ms(f.peer?.p50), ms(f.peer?.p95),
+    f.ratio === undefined ? '-' : `${f.ratio.toFixed(2)}x`, f.goal, f.met ? 'yes' : 'no',
   ]); // prettier-ignore
   const header = [
     'figure',
     'podlet p50',
     'podlet p95',
+    'podlet p99',
     'peer p50',
     'peer p95',
     'ratio (peer/podlet)',

@@ -1,0 +1,207 @@
+// The API's costs: a list of 1000 pods as Table and as JSON (beside `podman pod ps` over as many pods), watch
+// delivery latency to 10 watchers, and ConfigMap creates per second through client-node.
+import { readFile, writeFile } from 'node:fs/promises';
+import { request, type RequestOptions } from 'node:https';
+import { join } from 'node:path';
+import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import {
+  destroyInstance, newInstance, PodletDaemon, podlet, TEST_IMAGE, TEST_IMAGE_ARCHIVE, waitFor, type Instance,
+} from '../test/integration/support/podlet-process.js'; // prettier-ignore
+import { PodmanPeer } from './podman-peer.js';
+import { absolute, summarize, type Figure } from './stats.js';
+
+const PODS = 1000;
+const WATCHERS = 10;
+const WATCHED_WRITES = 200;
+const CREATES = 500;
+const TABLE = 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json';
+
+interface Client {
+  base: string;
+  tls: Pick<RequestOptions, 'ca' | 'cert' | 'key'>;
+  kubeconfig: string;
+}
+
+export async function apiFigures(runs: number, log: (line: string) => void): Promise<Figure[]> {
+  const instance = await newInstance();
+  const daemon = new PodletDaemon(instance);
+  try {
+    daemon.start();
+    const client = await connect(instance);
+    log(`api: storing ${PODS} pods (bound to another node, so none runs)`);
+    await createPods(client);
+    const table = await timeList(client, TABLE, runs);
+    const json = await timeList(client, 'application/json', runs);
+    const podman = await timePodmanList(runs, log);
+    log('api: watch latency and create throughput');
+    const watch = await watchLatency(client);
+    const creates = await createThroughput(client);
+    log(`api: ${creates.toFixed(0)} ConfigMap creates/s through client-node`);
+    return [
+      summarize(`list ${PODS} pods as Table`, table, 'podman pod ps --format json', podman, 1),
+      summarize(`list ${PODS} pods as JSON`, json, 'podman pod ps --format json', podman, 1),
+      absolute(`list ${PODS} pods as Table (absolute)`, table, 50, 100),
+      absolute(`watch delivery, ${WATCHERS} watchers`, watch, 99, 20),
+      absolute(`create ConfigMap (client-node, ${creates.toFixed(0)}/s)`, [1000 / creates], 50, 10),
+    ];
+  } finally {
+    await destroyInstance(instance, daemon);
+  }
+}
+
+async function connect(instance: Instance): Promise<Client> {
+  const addressFile = join(instance.dataDir, 'api', 'address');
+  await waitFor('the API', async () => (await readFile(addressFile, 'utf8').catch(() => '')).trim() !== '');
+  const pki = join(instance.dataDir, 'pki');
+  const kubeconfig = join(instance.dataDir, 'kubeconfig');
+  await writeFile(kubeconfig, await podlet(['kubeconfig', '--data-dir', instance.dataDir]));
+  return {
+    base: (await readFile(addressFile, 'utf8')).trim(),
+    tls: {
+      ca: await readFile(join(pki, 'ca.crt')),
+      cert: await readFile(join(pki, 'admin.crt')),
+      key: await readFile(join(pki, 'admin.key')),
+    },
+    kubeconfig,
+  };
+}
+
+function call(client: Client, method: string, path: string, accept: string, body?: unknown): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      `${client.base}${path}`,
+      { method, ...client.tls, headers: { Accept: accept, 'Content-Type': 'application/json' } },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (text += c));
+        res.on('end', () =>
+          (res.statusCode ?? 500) < 300
+            ? resolve(text)
+            : reject(new Error(`${method} ${path}: ${res.statusCode} ${text}`)),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.end(body === undefined ? undefined : JSON.stringify(body));
+  });
+}
+
+async function createPods(client: Client): Promise<void> {
+  for (let i = 0; i < PODS; i++) {
+    const pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: `bench-${i}`, labels: { app: 'bench', shard: String(i % 10) } },
+      spec: {
+        nodeName: 'elsewhere',
+        containers: [
+          {
+            name: 'c',
+            image: TEST_IMAGE,
+            command: ['sleep', '3600'],
+            ports: [{ containerPort: 8080 }],
+            env: [{ name: 'A', value: 'b' }],
+          },
+        ],
+      },
+    };
+    await call(client, 'POST', '/api/v1/namespaces/default/pods', 'application/json', pod);
+  }
+}
+
+async function timeList(client: Client, accept: string, runs: number): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const start = performance.now();
+    const text = await call(client, 'GET', '/api/v1/namespaces/default/pods', accept);
+    times.push(performance.now() - start);
+    if (text.length < PODS * 100) throw new Error('the list is shorter than expected');
+  }
+  return times;
+}
+
+async function timePodmanList(runs: number, log: (line: string) => void): Promise<number[]> {
+  const peer = await PodmanPeer.create(TEST_IMAGE_ARCHIVE);
+  try {
+    log(`api: creating ${PODS} podman pods for the peer`);
+    for (let i = 0; i < PODS; i++) await peer.createPod(`bench-${i}`);
+    const times: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const start = performance.now();
+      await peer.listPods();
+      times.push(performance.now() - start);
+    }
+    return times;
+  } finally {
+    await peer.destroy();
+  }
+}
+
+/** Time from sending a create to each watcher reading its ADDED event. */
+async function watchLatency(client: Client): Promise<number[]> {
+  const sentAt = new Map<string, number>();
+  const latencies: number[] = [];
+  const rv = JSON.parse(
+    await call(client, 'GET', '/api/v1/namespaces/default/configmaps', 'application/json'),
+  ).metadata.resourceVersion;
+  const streams = await Promise.all(
+    Array.from(
+      { length: WATCHERS },
+      () =>
+        new Promise<import('node:http').ClientRequest>((resolve, reject) => {
+          const req = request(
+            `${client.base}/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=${rv}`,
+            client.tls,
+            (res) => {
+              let buffer = '';
+              res.setEncoding('utf8');
+              res.on('data', (chunk: string) => {
+                buffer += chunk;
+                for (let nl = buffer.indexOf('\n'); nl >= 0; nl = buffer.indexOf('\n')) {
+                  const event = JSON.parse(buffer.slice(0, nl)) as {
+                    type: string;
+                    object: { metadata: { name: string } };
+                  };
+                  buffer = buffer.slice(nl + 1);
+                  const sent = sentAt.get(event.object.metadata.name);
+                  if (event.type === 'ADDED' && sent !== undefined) latencies.push(performance.now() - sent);
+                }
+              });
+              resolve(req);
+            },
+          );
+          req.on('error', reject);
+          req.end();
+        }),
+    ),
+  );
+  try {
+    for (let i = 0; i < WATCHED_WRITES; i++) {
+      const name = `watched-${i}`;
+      sentAt.set(name, performance.now());
+      await call(client, 'POST', '/api/v1/namespaces/default/configmaps', 'application/json', {
+        metadata: { name },
+        data: { i: String(i) },
+      });
+    }
+    await waitFor('every event', async () => latencies.length >= WATCHERS * WATCHED_WRITES, 30_000, 10);
+  } finally {
+    for (const s of streams) s.destroy();
+  }
+  return latencies;
+}
+
+async function createThroughput(client: Client): Promise<number> {
+  const config = new KubeConfig();
+  config.loadFromFile(client.kubeconfig);
+  const api = config.makeApiClient(CoreV1Api);
+  const start = performance.now();
+  for (let i = 0; i < CREATES; i++) {
+    await api.createNamespacedConfigMap({
+      namespace: 'default',
+      body: { metadata: { name: `tp-${i}` }, data: { i: String(i) } },
+    });
+  }
+  return CREATES / ((performance.now() - start) / 1000);
+}
