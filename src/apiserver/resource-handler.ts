@@ -7,11 +7,11 @@ import { authorize, type UserInfo } from './authn.js';
 import { readBody, parseBody, responseForm, sendJson, setWarnings } from './http-io.js';
 import { strategyFor } from './kinds/index.js';
 import { checkFieldSelector, matches, parseListQuery } from './list-query.js';
-import { withTypeMeta } from './object-meta.js';
+import { toStorage, toVersion } from './versions.js';
 import { defaultManager, patchObject } from './patch-handler.js';
 import { trackUpdate } from './patch/server-side-apply.js';
 import { printTable, type PrintOptions } from './printers/index.js';
-import { findResource, type ResourceDefinition } from './resources.js';
+import { apiVersionOf, findResource, type ResourceDefinition } from './resources.js';
 import {
   createObject,
   decodeBody,
@@ -68,8 +68,7 @@ export async function handleResource(
   }
   const form = responseForm(req.headers.accept);
   const options = writeOptions(query);
-  const apiVersion = def.group === '' ? def.version : `${def.group}/${def.version}`;
-  const typed = (o: StoredObject) => withTypeMeta(o, apiVersion, def.kind);
+  const typed = (o: StoredObject) => toVersion(def, o);
   const reply = (code: number, o: StoredObject) =>
     form === 'table'
       ? sendJson(
@@ -100,11 +99,13 @@ export async function handleResource(
       });
     }
     case 'create': {
-      const { object, warnings } = decodeBody(
+      const decoded = decodeBody(
         parseBody(await readBody(req), req.headers['content-type']),
         target,
         options,
       );
+      const { warnings } = decoded;
+      const object = toStorage(def, decoded.object);
       const manager = query.get('fieldManager') ?? defaultManager(req);
       const created = createObject(
         ctx,
@@ -116,11 +117,13 @@ export async function handleResource(
       return reply(201, created.object);
     }
     case 'update': {
-      const { object, warnings } = decodeBody(
+      const decoded = decodeBody(
         parseBody(await readBody(req), req.headers['content-type']),
         target,
         options,
       );
+      const { warnings } = decoded;
+      const object = toStorage(def, decoded.object);
       const old = getObject(ctx, target);
       const manager = query.get('fieldManager') ?? defaultManager(req);
       const tracked = trackUpdate(old, object, manager, 'Update', ctx.now, request.subresource || undefined);
@@ -185,9 +188,8 @@ function list(
     });
     return sendJson(res, 200, table, TABLE_CONTENT_TYPE);
   }
-  const apiVersion =
-    target.def.group === '' ? target.def.version : `${target.def.group}/${target.def.version}`;
-  sendJson(res, 200, { kind: target.def.listKind, apiVersion, metadata, items: page.items });
+  const items = page.items.map((o) => toVersion(target.def, o));
+  sendJson(res, 200, { kind: target.def.listKind, apiVersion: apiVersionOf(target.def), metadata, items });
 }
 
 function deleteCollection(

@@ -6,7 +6,7 @@ import { TooOldResourceVersionError } from '../store/errors.js';
 import type { ObjectStore, StoreEvent } from '../store/object-store.js';
 import type { ListQuery } from './list-query.js';
 import { matches } from './list-query.js';
-import { withTypeMeta } from './object-meta.js';
+import { toVersion } from './versions.js';
 import type { Target } from './rest.js';
 import { expired } from './status.js';
 
@@ -31,7 +31,7 @@ export function serveWatch(w: WatchRequest): void {
   const { target, query, res } = w;
   const apiVersion =
     target.def.group === '' ? target.def.version : `${target.def.group}/${target.def.version}`;
-  const typed = (o: StoredObject) => withTypeMeta(o, apiVersion, target.def.kind);
+  const typed = (o: StoredObject) => toVersion(target.def, o);
   const inScope = (o: StoredObject) =>
     (target.namespace === '' || o.metadata.namespace === target.namespace) &&
     (target.name === '' || o.metadata.name === target.name);

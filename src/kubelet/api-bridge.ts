@@ -209,7 +209,7 @@ export class ApiBridge implements PodStatusSink {
 function statusOnly(object: StoredObject, previous: StoredObject | undefined): boolean {
   if (previous === undefined) return false;
   const desired = (o: StoredObject) => {
-    const { resourceVersion: _rv, managedFields: _mf, ...meta } = o.metadata;
+    const { resourceVersion, managedFields, ...meta } = o.metadata;
     return JSON.stringify([meta, o.spec]);
   };
   return desired(object) === desired(previous);

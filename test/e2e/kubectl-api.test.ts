@@ -84,6 +84,18 @@ describe('the API through kubectl', () => {
     }
   });
 
+  test('events are served as core/v1 and as events.k8s.io/v1 from one storage', async () => {
+    const core = JSON.parse(await k.ok(['get', 'events', '-o', 'json']));
+    const v1 = JSON.parse(await k.ok(['get', 'events.v1.events.k8s.io', '-o', 'json']));
+    assert.ok(core.items.length > 0);
+    assert.equal(v1.items.length, core.items.length);
+    const started = v1.items.find((e: { reason: string }) => e.reason === 'Started');
+    assert.equal(started.apiVersion, 'events.k8s.io/v1');
+    assert.equal(started.regarding.kind, 'Pod');
+    assert.match(started.note, /^Started container c$/);
+    assert.equal(started.reportingController, 'kubelet');
+  });
+
   test('server-side apply reports a conflict with another manager unless forced', async () => {
     await k.ok(['apply', '-f', '-'], { input: pod('owned') });
     const changed = pod('owned').replace('sleep', 'sleep').replace("'3600'", "'3601'");
