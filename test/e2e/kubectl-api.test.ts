@@ -96,6 +96,32 @@ describe('the API through kubectl', () => {
     assert.equal(started.reportingController, 'kubelet');
   });
 
+  test('kubectl prints the warnings for pod traps and still creates the pod', async () => {
+    const trap = `
+apiVersion: v1
+kind: Pod
+metadata: { name: traps }
+spec:
+  terminationGracePeriodSeconds: 1
+  volumes: [{ name: scratch, emptyDir: {} }]
+  containers:
+    - { name: a, image: ${TEST_IMAGE}, command: ['sleep', '3600'], ports: [{ containerPort: 80 }], resources: { limits: { memory: 32Mi } } }
+    - { name: b, image: ${TEST_IMAGE}, command: ['sleep', '3600'], ports: [{ containerPort: 80 }] }
+`;
+    const result = await k.kubectl(['apply', '-f', '-'], { input: trap });
+    assert.equal(result.exitCode, 0, result.stderr);
+    assert.match(result.stderr, /^Warning: spec\.volumes\[0\]\.emptyDir: volume "scratch" has no sizeLimit/m);
+    assert.match(
+      result.stderr,
+      /^Warning: spec\.containers\[1\]: container "b" has no memory limit while "a" has one/m,
+    );
+    assert.match(
+      result.stderr,
+      /^Warning: spec\.containers\[1\]\.ports\[0\]: containerPort 80\/TCP is also declared by container "a"/m,
+    );
+    await k.ok(['delete', 'pod', 'traps', '--grace-period=1']);
+  });
+
   test('server-side apply reports a conflict with another manager unless forced', async () => {
     await k.ok(['apply', '-f', '-'], { input: pod('owned') });
     const changed = pod('owned').replace('sleep', 'sleep').replace("'3600'", "'3601'");

@@ -5,6 +5,7 @@ import { forbidden, type FieldError } from '../../api/errors.js';
 import type { KubeObject } from '../../api/object.js';
 import { defaultPod } from '../../api/pod-defaults.js';
 import { decodePod } from '../../api/pod-schema.js';
+import { hostPortsOf, podTrapWarnings } from '../../api/pod-traps.js';
 import { podWarnings, validatePod } from '../../api/pod-validation.js';
 import { computeQosClass } from '../../api/qos.js';
 import { kubeTime } from '../../api/time.js';
@@ -35,7 +36,19 @@ export const podStrategy: KindStrategy = {
     Object.assign(object, pod);
   },
   validate: (object) => validatePod(object as Pod),
-  warnings: (object) => podWarnings(object as Pod),
+  warnings(object, ctx) {
+    const pod = object as Pod;
+    const others = ctx
+      .list('pods')
+      .map((o) => o as unknown as Pod)
+      .filter(
+        (p) =>
+          p.spec?.nodeName === pod.spec?.nodeName &&
+          p.status?.phase !== 'Succeeded' &&
+          p.status?.phase !== 'Failed',
+      );
+    return [...podWarnings(pod), ...podTrapWarnings(pod, hostPortsOf(others))];
+  },
   prepareForUpdate(object, old) {
     object.status = old.status;
   },
