@@ -21,6 +21,7 @@ import { parseBody, readBody, sendError, sendJson } from './http-io.js';
 import type { Pki } from './pki.js';
 import { handleResource, type SubresourceHandler } from './resource-handler.js';
 import { parseResourcePath } from './router.js';
+import { builtInSubresources } from './subresources.js';
 import { invalid, pathNotFound, unauthorized } from './status.js';
 
 export interface ApiServerOptions {
@@ -104,7 +105,7 @@ async function serve(
         userInfo: user,
         now: new Date(),
         signal: request.signal,
-        subresources: options.subresources ?? new Map(),
+        subresources: options.subresources ?? builtInSubresources,
       },
       resource,
       req,

@@ -122,6 +122,25 @@ spec:
     await k.ok(['delete', 'pod', 'traps', '--grace-period=1']);
   });
 
+  test('drain cordons the node and evicts its pods through the eviction subresource', async () => {
+    await k.ok(['apply', '-f', '-'], { input: pod('evictee') });
+    await k.ok(['wait', '--for=condition=Ready', 'pod/evictee', '--timeout=60s']);
+    const out = await k.ok([
+      'drain',
+      'test-node',
+      '--force',
+      '--ignore-daemonsets',
+      '--delete-emptydir-data',
+      '--timeout=60s',
+    ]);
+    assert.match(out, /node\/test-node cordoned/);
+    assert.match(out, /pod\/evictee evicted/);
+    assert.match(out, /node\/test-node drained/);
+    assert.equal(await k.ok(['get', 'node', 'test-node', '-o', 'jsonpath={.spec.unschedulable}']), 'true');
+    assert.match((await k.kubectl(['get', 'pod', 'evictee'])).stderr, /not found/);
+    assert.match(await k.ok(['uncordon', 'test-node']), /node\/test-node uncordoned/);
+  });
+
   test('server-side apply reports a conflict with another manager unless forced', async () => {
     await k.ok(['apply', '-f', '-'], { input: pod('owned') });
     const changed = pod('owned').replace('sleep', 'sleep').replace("'3600'", "'3601'");

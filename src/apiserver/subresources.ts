@@ -1,0 +1,34 @@
+// Subresources beyond the generic verbs: pods/eviction (what `kubectl drain` posts). The streaming ones (log,
+// exec, attach, portforward) come with the logs and exec issue.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { DeleteOptions } from 'kubernetes-types/meta/v1.js';
+import { parseBody, readBody, sendJson } from './http-io.js';
+import type { HandlerContext, SubresourceHandler } from './resource-handler.js';
+import { deleteObject, type Target } from './rest.js';
+import type { ResourceRequest } from './router.js';
+import { badRequest, methodNotSupported, successStatus } from './status.js';
+
+/** policy/v1 Eviction: a graceful delete of the pod, answered with a Success Status (201). */
+async function evictPod(
+  ctx: HandlerContext,
+  target: Target,
+  request: ResourceRequest,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  if (request.verb !== 'create') throw methodNotSupported('pods/eviction', request.verb);
+  const body = parseBody(await readBody(req), req.headers['content-type']) as {
+    kind?: string;
+    metadata?: { name?: string };
+    deleteOptions?: DeleteOptions;
+  };
+  if (body.metadata?.name !== undefined && body.metadata.name !== target.name) {
+    throw badRequest(`name in URL does not match name in Eviction object`);
+  }
+  deleteObject(ctx, target, body.deleteOptions ?? {}, false);
+  sendJson(res, 201, successStatus(201));
+}
+
+export const builtInSubresources: ReadonlyMap<string, SubresourceHandler> = new Map([
+  ['pods/eviction', evictPod],
+]);
