@@ -1,7 +1,7 @@
 // A pod's life through the real kubectl: apply, get in every form, wait, describe, change, delete.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { TEST_IMAGE } from '../integration/support/podlet-process.js';
+import { TEST_IMAGE, waitFor, writeManifest } from '../integration/support/podlet-process.js';
 import { useCluster } from './support/cluster.js';
 
 const web = (image = TEST_IMAGE, labels = 'app: web') => `
@@ -113,5 +113,28 @@ describe('a pod through kubectl', () => {
     assert.equal((await k.ok(['delete', 'pod', 'web'])).trim(), 'pod "web" deleted');
     const gone = await k.kubectl(['get', 'pod', 'web']);
     assert.match(gone.stderr, /pods "web" not found/);
+  });
+
+  test('a static pod shows as a mirror pod; deleting the mirror does not stop the pod', async () => {
+    await writeManifest(k.instance, 'static.yaml', web().replace('name: web', 'name: static'));
+    await waitFor('the mirror pod', async () => (await k.kubectl(['get', 'pod', 'static-test-node'])).exitCode === 0);
+    await k.ok(['wait', '--for=condition=Ready', 'pod/static-test-node', '--timeout=60s']);
+    const mirror = JSON.parse(await k.ok(['get', 'pod', 'static-test-node', '-o', 'json']));
+    assert.ok(mirror.metadata.annotations['kubernetes.io/config.mirror']);
+    assert.equal(mirror.metadata.annotations['kubernetes.io/config.source'], 'file');
+    assert.equal(mirror.metadata.ownerReferences[0].kind, 'Node');
+    const ip = mirror.status.podIP;
+    await k.ok(['delete', 'pod', 'static-test-node', '--wait=false']);
+    await waitFor('the mirror pod back', async () => {
+      const again = await k.kubectl(['get', 'pod', 'static-test-node', '-o', 'json']);
+      if (again.exitCode !== 0) return false;
+      const o = JSON.parse(again.stdout);
+      return o.metadata.uid !== mirror.metadata.uid && o.status.phase === 'Running';
+    });
+    assert.equal(
+      await k.ok(['get', 'pod', 'static-test-node', '-o', 'jsonpath={.status.podIP}']),
+      ip,
+      'same sandbox',
+    );
   });
 });
