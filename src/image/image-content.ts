@@ -8,8 +8,11 @@ import {
   parseDocument,
   parseIndex,
   parseManifest,
+  hostPlatform,
   selectPlatform,
   type ConfigFile,
+  type Descriptor,
+  type Index,
   type Manifest,
 } from './oci.js';
 
@@ -26,7 +29,10 @@ export interface ImageContent {
   blobs: BlobInfo[];
 }
 
-/** Reads an image's documents from the content store; the host platform's manifest when target is an index. */
+/**
+ * Reads an image's documents from the content store. For an index: the host platform's manifest, or when only
+ * another platform's was pulled (a client configured for it), the first of the index's manifests the store holds.
+ */
 export async function loadImageContent(content: ContentStore, target: string): Promise<ImageContent> {
   const targetInfo = await content.stat(target);
   if (targetInfo === undefined) throw new MalformedImageError(target, 'is not in the content store');
@@ -34,7 +40,7 @@ export async function loadImageContent(content: ContentStore, target: string): P
   let what = `manifest ${target}`;
   let document = parseDocument(await content.read(target, MAX_DOCUMENT_BYTES), what);
   if (isIndex(document)) {
-    const chosen = selectPlatform(parseIndex(document, `index ${target}`), `index ${target}`);
+    const chosen = await storedManifest(content, parseIndex(document, `index ${target}`), `index ${target}`);
     blobs.push(chosen);
     what = `manifest ${chosen.digest}`;
     document = parseDocument(await content.read(chosen.digest, MAX_DOCUMENT_BYTES), what);
@@ -61,4 +67,12 @@ export async function loadImageContent(content: ContentStore, target: string): P
     chainIds: chainIds(configFile.diffIds),
     blobs: blobs.map(({ digest, size }) => ({ digest, size })),
   };
+}
+
+async function storedManifest(content: ContentStore, index: Index, what: string): Promise<Descriptor> {
+  const host = index.manifests.find(
+    (d) => d.platform?.os === hostPlatform().os && d.platform.architecture === hostPlatform().architecture,
+  );
+  for (const d of [...(host ? [host] : []), ...index.manifests]) if (await content.stat(d.digest)) return d;
+  return selectPlatform(index, what);
 }

@@ -1,7 +1,8 @@
 // Pulls from the real Debian docker-registry (distribution v2) on 127.0.0.1: the test image is pushed with skopeo,
 // then pulled by tag and by digest through the library and the `podlet image pull` CLI.
 import assert from 'node:assert/strict';
-import { stat } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { RegistryClient } from '../../../../src/image/registry/client.js';
@@ -64,6 +65,35 @@ describe('pulling from docker-registry', () => {
     assert.equal((await store.get(`${host}/${REPOSITORY}`))?.id, byTag.id);
   });
 
+  test('a multi-platform index pulls the host platform by default and another one when configured', async () => {
+    const multi = await multiPlatformLayout(join(dir, 'multi'));
+    await run(
+      'skopeo',
+      [
+        'copy',
+        '--quiet',
+        '--all',
+        '--dest-tls-verify=false',
+        `oci:${multi}:multi`,
+        `docker://${host}/${REPOSITORY}:multi`,
+      ],
+      {
+        timeoutMs: 120_000,
+      },
+    );
+    const ref = `${host}/${REPOSITORY}:multi`;
+    const amd = await pullImage(await ImageStore.open(join(dir, 'amd64')), client, ref);
+    assert.equal(amd.architecture, 'amd64');
+    const armClient = new RegistryClient({
+      insecureRegistries: [host],
+      platform: { os: 'linux', architecture: 'arm64' },
+    });
+    const arm = await pullImage(await ImageStore.open(join(dir, 'arm64')), armClient, ref);
+    assert.equal(arm.architecture, 'arm64');
+    assert.notEqual(arm.id, amd.id);
+    assert.equal(arm.manifestDigest, amd.manifestDigest, 'both name the index');
+  });
+
   test('pulls the same image by digest without downloading its blobs again', async () => {
     const ref = `${host}/${REPOSITORY}@${byTag.manifestDigest}`;
     const statuses: string[] = [];
@@ -112,3 +142,58 @@ describe('pulling from docker-registry', () => {
     );
   });
 });
+
+/**
+ * The test image as a two-platform index: its own manifest (amd64) and a copy whose config says arm64 (same layers:
+ * the pull only reads the config's platform). skopeo copy --all pushes it as an index.
+ */
+async function multiPlatformLayout(target: string): Promise<string> {
+  await run('cp', ['-a', LAYOUT, target]);
+  const blob = (digest: string) => join(target, 'blobs', 'sha256', digest.replace('sha256:', ''));
+  const put = async (text: string) => {
+    const digest = `sha256:${createHash('sha256').update(text).digest('hex')}`;
+    await writeFile(blob(digest), text);
+    return { digest, size: Buffer.byteLength(text) };
+  };
+  const index = JSON.parse(await readFile(join(target, 'index.json'), 'utf8')) as {
+    manifests: { digest: string; size: number }[];
+  };
+  const amdDescriptor = index.manifests[0]!;
+  const manifest = JSON.parse(await readFile(blob(amdDescriptor.digest), 'utf8')) as {
+    config: { digest: string; size: number };
+  };
+  const config = JSON.parse(await readFile(blob(manifest.config.digest), 'utf8')) as { architecture: string };
+  const armConfig = await put(JSON.stringify({ ...config, architecture: 'arm64' }));
+  const armManifest = await put(
+    JSON.stringify({ ...manifest, config: { ...manifest.config, ...armConfig } }),
+  );
+  const manifestType = 'application/vnd.oci.image.manifest.v1+json';
+  const multiIndex = await put(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.index.v1+json',
+      manifests: [
+        {
+          mediaType: manifestType,
+          ...{ digest: amdDescriptor.digest, size: amdDescriptor.size },
+          platform: { os: 'linux', architecture: config.architecture },
+        },
+        { mediaType: manifestType, ...armManifest, platform: { os: 'linux', architecture: 'arm64' } },
+      ],
+    }),
+  );
+  await writeFile(
+    join(target, 'index.json'),
+    JSON.stringify({
+      schemaVersion: 2,
+      manifests: [
+        {
+          mediaType: 'application/vnd.oci.image.index.v1+json',
+          ...multiIndex,
+          annotations: { 'org.opencontainers.image.ref.name': 'multi' },
+        },
+      ],
+    }),
+  );
+  return target;
+}
