@@ -81,8 +81,23 @@ function serveGroups(
   res.end(body);
 }
 
-/** /openapi/v3 and its documents; /openapi/v2 is not served (kubectl falls back to its built-in types). */
+// kubectl asks with the @ form in Accept; the reply's Content-Type must parse as a MIME type (kube-openapi's handler).
+const OPENAPI_V2_PROTOBUF = 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf';
+
+/** /openapi/v3 and its documents, and /openapi/v2 in protobuf (what kubectl 1.27 reads). */
 function serveOpenApi(req: IncomingMessage, res: ServerResponse, path: string): void {
+  if (path === '/openapi/v2') {
+    const body = openApiDocuments().v2Protobuf();
+    const etag = etagOf(body);
+    if (matchesEtag(req.headers['if-none-match'], etag)) {
+      res.writeHead(304, { ETag: etag });
+      res.end();
+      return;
+    }
+    res.writeHead(200, { 'Content-Type': OPENAPI_V2_PROTOBUF, ETag: etag, 'Content-Length': body.length });
+    res.end(body);
+    return;
+  }
   const url = new URL(req.url ?? path, 'https://podlet');
   const reply = openApiDocuments().reply(
     path,

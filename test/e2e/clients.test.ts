@@ -19,11 +19,11 @@ spec:
 describe('older kubectl and client-node', () => {
   const k = useCluster();
 
-  test('kubectl 1.27 applies, lists as a table, describes and deletes', async () => {
+  test('kubectl 1.27 applies twice, lists as a table, describes and deletes', async () => {
     const v = { version: '1.27' };
-    // kubectl 1.27 validates with /openapi/v2 in protobuf, which podlet does not serve yet (docs/issue notes).
-    const created = await k.ok(['apply', '--validate=false', '-f', '-'], { ...v, input: pod('old') });
-    assert.equal(created.trim(), 'pod/old created');
+    // kubectl 1.27 learns from /openapi/v2 (protobuf) that the server validates, and how lists merge.
+    assert.equal((await k.ok(['apply', '-f', '-'], { ...v, input: pod('old') })).trim(), 'pod/old created');
+    assert.equal((await k.ok(['apply', '-f', '-'], { ...v, input: pod('old') })).trim(), 'pod/old unchanged');
     await k.ok(['wait', '--for=condition=Ready', 'pod/old', '--timeout=60s'], v);
     assert.match(await k.ok(['get', 'pods', '-o', 'wide'], v), /^old\s+1\/1\s+Running\s+0\s+\S+\s+10\./m);
     assert.match(await k.ok(['describe', 'pod', 'old'], v), /Started container c/);

@@ -117,7 +117,10 @@ describe('a pod through kubectl', () => {
 
   test('a static pod shows as a mirror pod; deleting the mirror does not stop the pod', async () => {
     await writeManifest(k.instance, 'static.yaml', web().replace('name: web', 'name: static'));
-    await waitFor('the mirror pod', async () => (await k.kubectl(['get', 'pod', 'static-test-node'])).exitCode === 0);
+    await waitFor(
+      'the mirror pod',
+      async () => (await k.kubectl(['get', 'pod', 'static-test-node'])).exitCode === 0,
+    );
     await k.ok(['wait', '--for=condition=Ready', 'pod/static-test-node', '--timeout=60s']);
     const mirror = JSON.parse(await k.ok(['get', 'pod', 'static-test-node', '-o', 'json']));
     assert.ok(mirror.metadata.annotations['kubernetes.io/config.mirror']);

@@ -2,6 +2,8 @@
 // URLs carry each document's hash, documents that are immutable under their hash, ETags and 304s.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { openApiV2Protobuf } from './v2-protobuf.js';
+import type { OpenApiDocument } from './types.js';
 import { contentHash, etagOf, matchesEtag } from './etag.js';
 
 export interface OpenApiReply {
@@ -39,6 +41,7 @@ const V3_PREFIX = '/openapi/v3';
 
 export class OpenApiV3 {
   private readonly index: string;
+  private v2: Buffer | undefined;
 
   private constructor(private readonly documents: ReadonlyMap<string, StoredDocument>) {
     const paths: Record<string, { serverRelativeURL: string }> = {};
@@ -53,6 +56,14 @@ export class OpenApiV3 {
     for (const [path, body] of [...documents].sort(([a], [b]) => a.localeCompare(b)))
       stored.set(path, { body, hash: contentHash(body) });
     return new OpenApiV3(stored);
+  }
+
+  /** The same API as one OpenAPI 2.0 document in gnostic protobuf, for kubectl 1.27 (built on first use). */
+  v2Protobuf(): Buffer {
+    this.v2 ??= openApiV2Protobuf(
+      [...this.documents.values()].map((d) => JSON.parse(d.body) as OpenApiDocument),
+    );
+    return this.v2;
   }
 
   /** Reads every `*.json` the generator wrote to `dir`. */
