@@ -11,16 +11,8 @@ import {
 } from './discovery.js';
 import { sendJson } from './http-io.js';
 import { etagOf, matchesEtag } from './openapi/etag.js';
-import { OpenApiV3 } from './openapi/v3.js';
+import { sharedOpenApi } from './openapi/v3.js';
 import { notAcceptable, pathNotFound } from './status.js';
-
-let openApi: OpenApiV3 | undefined;
-
-/** Loaded on first use: the documents are files generated at build time (scripts/gen-openapi.ts). */
-function openApiDocuments(): OpenApiV3 {
-  openApi ??= OpenApiV3.load();
-  return openApi;
-}
 
 /** Answers a discovery or OpenAPI path; false when `path` is none of them. */
 export function serveDiscovery(
@@ -87,7 +79,7 @@ const OPENAPI_V2_PROTOBUF = 'application/com.github.proto-openapi.spec.v2.v1.0+p
 /** /openapi/v3 and its documents, and /openapi/v2 in protobuf (what kubectl 1.27 reads). */
 function serveOpenApi(req: IncomingMessage, res: ServerResponse, path: string): void {
   if (path === '/openapi/v2') {
-    const body = openApiDocuments().v2Protobuf();
+    const body = sharedOpenApi().v2Protobuf();
     const etag = etagOf(body);
     if (matchesEtag(req.headers['if-none-match'], etag)) {
       res.writeHead(304, { ETag: etag });
@@ -99,7 +91,7 @@ function serveOpenApi(req: IncomingMessage, res: ServerResponse, path: string): 
     return;
   }
   const url = new URL(req.url ?? path, 'https://podlet');
-  const reply = openApiDocuments().reply(
+  const reply = sharedOpenApi().reply(
     path,
     url.searchParams,
     req.headers.accept,

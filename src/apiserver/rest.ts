@@ -6,6 +6,8 @@ import type { KubeObject, StoredObject } from '../api/object.js';
 import { AlreadyExistsError, ConflictError, NotFoundError } from '../store/errors.js';
 import type { ObjectStore } from '../store/object-store.js';
 import type { KindStrategy } from './kinds/types.js';
+import { unknownFields } from './openapi/unknown-fields.js';
+import { sharedOpenApi } from './openapi/v3.js';
 import { kubeTime } from '../api/time.js';
 import { fillCreateMeta, keepSystemMeta } from './object-meta.js';
 import type { ResourceDefinition } from './resources.js';
@@ -67,7 +69,10 @@ export function decodeBody(
       `the API version in the data (${input.apiVersion}) does not match the expected API version (${expectedVersion})`,
     );
   }
-  const decoded = t.strategy.decode?.(input) ?? { object: structuredClone(input), unknownFields: [] };
+  const decoded = t.strategy.decode?.(input) ?? {
+    object: structuredClone(input),
+    unknownFields: unknownFields(sharedOpenApi().schemas(), t.def.group, t.def.version, t.def.kind, input),
+  };
   if (decoded.typeError !== undefined) throw badRequest(decoded.typeError);
   const warnings: string[] = [];
   if (decoded.unknownFields.length > 0 && options.fieldValidation !== 'Ignore') {

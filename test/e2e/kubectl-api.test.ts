@@ -194,6 +194,21 @@ spec:
     assert.equal(await k.ok(['get', 'pods,cm', '-o', 'name']), before);
   });
 
+  test('fieldValidation applies to every kind: Strict rejects, Warn warns, Ignore accepts', async () => {
+    const cm = (name: string) =>
+      `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: ${name} }\ndatta: { x: '1' }\n`;
+    const strict = await k.kubectl(['apply', '-f', '-'], { input: cm('strict') });
+    assert.match(strict.stderr, /strict decoding error: unknown field "datta"/);
+    const warn = await k.kubectl(['apply', '--validate=warn', '-f', '-'], { input: cm('warned') });
+    assert.equal(warn.exitCode, 0, warn.stderr);
+    assert.match(warn.stderr, /Warning: unknown field "datta"/);
+    assert.equal(
+      (await k.ok(['apply', '--validate=false', '-f', '-'], { input: cm('ignored') })).trim(),
+      'configmap/ignored created',
+    );
+    assert.match((await k.kubectl(['get', 'cm', 'strict'])).stderr, /not found/);
+  });
+
   test('a stale resourceVersion is a 409 Conflict, a 4 MiB body a 413, no client certificate a 401', async () => {
     await k.ok(['create', 'configmap', 'versioned', '--from-literal=a=1']);
     const stale = JSON.parse(await k.ok(['get', 'cm', 'versioned', '-o', 'json']));

@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openApiV2Protobuf } from './v2-protobuf.js';
-import type { OpenApiDocument } from './types.js';
+import type { OpenApiDocument, Schema } from './types.js';
 import { contentHash, etagOf, matchesEtag } from './etag.js';
 
 export interface OpenApiReply {
@@ -42,6 +42,7 @@ const V3_PREFIX = '/openapi/v3';
 export class OpenApiV3 {
   private readonly index: string;
   private v2: Buffer | undefined;
+  private parsedSchemas: Map<string, Schema> | undefined;
 
   private constructor(private readonly documents: ReadonlyMap<string, StoredDocument>) {
     const paths: Record<string, { serverRelativeURL: string }> = {};
@@ -56,6 +57,19 @@ export class OpenApiV3 {
     for (const [path, body] of [...documents].sort(([a], [b]) => a.localeCompare(b)))
       stored.set(path, { body, hash: contentHash(body) });
     return new OpenApiV3(stored);
+  }
+
+  /** Every schema of every document, by name (`io.k8s.api.core.v1.ConfigMap`), for strict decoding. */
+  schemas(): ReadonlyMap<string, Schema> {
+    if (this.parsedSchemas === undefined) {
+      const all = new Map<string, Schema>();
+      for (const d of this.documents.values()) {
+        const doc = JSON.parse(d.body) as OpenApiDocument;
+        for (const [name, schema] of Object.entries(doc.components.schemas)) all.set(name, schema);
+      }
+      this.parsedSchemas = all;
+    }
+    return this.parsedSchemas;
   }
 
   /** The same API as one OpenAPI 2.0 document in gnostic protobuf, for kubectl 1.27 (built on first use). */
@@ -133,4 +147,12 @@ function cacheable(
   const headers = { ETag: etag, 'Cache-Control': cacheControl, Vary: 'Accept' };
   if (matchesEtag(ifNoneMatch, etag)) return { status: 304, headers, body: '' };
   return { status: 200, headers: { ...headers, 'Content-Type': 'application/json' }, body };
+}
+
+let shared: OpenApiV3 | undefined;
+
+/** The documents the build generated, loaded on first use and shared by the server. */
+export function sharedOpenApi(): OpenApiV3 {
+  shared ??= OpenApiV3.load();
+  return shared;
 }
