@@ -99,14 +99,7 @@ export async function handleResource(
       });
     }
     case 'create': {
-      const decoded = decodeBody(
-        parseBody(await readBody(req), req.headers['content-type']),
-        target,
-        options,
-      );
-      const { warnings } = decoded;
-      const object = toStorage(def, decoded.object);
-      const manager = query.get('fieldManager') ?? defaultManager(req);
+      const { object, warnings, manager } = await readObject(req, query, target, options);
       const created = createObject(
         ctx,
         target,
@@ -117,15 +110,8 @@ export async function handleResource(
       return reply(201, created.object);
     }
     case 'update': {
-      const decoded = decodeBody(
-        parseBody(await readBody(req), req.headers['content-type']),
-        target,
-        options,
-      );
-      const { warnings } = decoded;
-      const object = toStorage(def, decoded.object);
+      const { object, warnings, manager } = await readObject(req, query, target, options);
       const old = getObject(ctx, target);
-      const manager = query.get('fieldManager') ?? defaultManager(req);
       const tracked = trackUpdate(old, object, manager, 'Update', ctx.now, request.subresource || undefined);
       const updated = updateObject(ctx, target, tracked, old, {
         ...options,
@@ -210,6 +196,21 @@ function deleteCollection(
     );
   }
   sendJson(res, 200, successStatus(200));
+}
+
+/** A create or update body: decoded as the request's kind and version, in the store's shape, with its manager. */
+async function readObject(
+  req: IncomingMessage,
+  query: URLSearchParams,
+  target: Target,
+  options: WriteOptions,
+) {
+  const decoded = decodeBody(parseBody(await readBody(req), req.headers['content-type']), target, options);
+  return {
+    object: toStorage(target.def, decoded.object),
+    warnings: decoded.warnings,
+    manager: query.get('fieldManager') ?? defaultManager(req),
+  };
 }
 
 function tableOptions(ctx: RestContext, query: URLSearchParams, resourceVersion: string): PrintOptions {

@@ -209,6 +209,16 @@ spec:
     assert.match((await k.kubectl(['get', 'cm', 'strict'])).stderr, /not found/);
   });
 
+  test('lists come in pages with limit and continue, and kubectl stitches them', async () => {
+    for (const i of [1, 2, 3, 4, 5]) await k.ok(['create', 'configmap', `page-${i}`, '--from-literal=i=1']);
+    const names = await k.ok(['get', 'cm', '--chunk-size=2', '-o', 'name']);
+    for (const i of [1, 2, 3, 4, 5]) assert.match(names, new RegExp(`^configmap/page-${i}$`, 'm'));
+    const raw = JSON.parse(await k.ok(['get', '--raw', '/api/v1/namespaces/default/configmaps?limit=2']));
+    assert.equal(raw.items.length, 2);
+    assert.ok(raw.metadata.continue);
+    assert.ok(raw.metadata.remainingItemCount > 0);
+  });
+
   test('a stale resourceVersion is a 409 Conflict, a 4 MiB body a 413, no client certificate a 401', async () => {
     await k.ok(['create', 'configmap', 'versioned', '--from-literal=a=1']);
     const stale = JSON.parse(await k.ok(['get', 'cm', 'versioned', '-o', 'json']));
