@@ -16,8 +16,11 @@ import { CONFIG_HASH_ANNOTATION, CONFIG_SOURCE_ANNOTATION } from './static-pods.
 import { computePodStatus, podStatusEqual } from './status/pod-status.js';
 
 export const MIRROR_ANNOTATION = 'kubernetes.io/config.mirror';
-/** kubelet's --node-status-update-frequency. */
+/** kubelet's --node-status-update-frequency, also the lease renewal interval here. */
 const HEARTBEAT_MS = 10_000;
+/** kubelet's --node-lease-duration-seconds. */
+const LEASE_DURATION_S = 40;
+const LEASES = 'leases.coordination.k8s.io';
 
 export class ApiBridge implements PodStatusSink {
   private readonly abort = new AbortController();
@@ -180,6 +183,32 @@ export class ApiBridge implements PodStatusSink {
     }
   }
 
+  /** The node's Lease in kube-node-lease, renewed with every heartbeat (kubelet nodelease controller). */
+  private renewLease(now: Date): void {
+    const renewTime = now.toISOString().replace('Z', '000Z');
+    const existing = this.store.get(LEASES, 'kube-node-lease', this.node.name);
+    if (existing) {
+      this.store.guaranteedUpdate(LEASES, 'kube-node-lease', this.node.name, (current) => ({
+        ...current,
+        spec: { ...(current.spec as object), renewTime },
+      }));
+      return;
+    }
+    this.store.create(LEASES, {
+      apiVersion: 'coordination.k8s.io/v1',
+      kind: 'Lease',
+      metadata: {
+        name: this.node.name,
+        namespace: 'kube-node-lease',
+        uid: randomUUID(),
+        creationTimestamp: kubeTime(now),
+        generation: 1,
+        ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name: this.node.name, uid: this.nodeUid }],
+      },
+      spec: { holderIdentity: this.node.name, leaseDurationSeconds: LEASE_DURATION_S, renewTime },
+    });
+  }
+
   private registerNode(): void {
     try {
       const existing = this.store.get('nodes', '', this.node.name) as (StoredObject & Node) | undefined;
@@ -191,6 +220,7 @@ export class ApiBridge implements PodStatusSink {
           metadata: { ...fresh.metadata, uid: randomUUID(), creationTimestamp: now, generation: 1 },
         } as KubeObject);
         this.nodeUid = created.metadata.uid ?? '';
+        if (this.store.get('namespaces', '', 'kube-node-lease')) this.renewLease(new Date());
         return;
       }
       this.nodeUid = existing.metadata.uid ?? '';
@@ -199,6 +229,7 @@ export class ApiBridge implements PodStatusSink {
         metadata: { ...current.metadata, labels: { ...current.metadata.labels, ...fresh.metadata?.labels } },
         status: fresh.status,
       }));
+      if (this.store.get('namespaces', '', 'kube-node-lease')) this.renewLease(new Date());
     } catch (err) {
       this.logger.error({ err }, 'node status update failed');
     }

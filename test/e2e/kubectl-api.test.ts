@@ -33,6 +33,22 @@ describe('the API through kubectl', () => {
     assert.match(explain, /List of containers belonging to the pod/);
   });
 
+  test('the node reports itself: capacity, conditions, a renewed lease; describe node shows it', async () => {
+    const node = JSON.parse(await k.ok(['get', 'node', 'test-node', '-o', 'json']));
+    assert.equal(node.status.capacity.pods, '110');
+    assert.equal(node.status.nodeInfo.kubeletVersion, 'v1.33.0');
+    assert.match(node.status.nodeInfo.containerRuntimeVersion, /^runc:\/\//);
+    const lease = JSON.parse(
+      await k.ok(['get', 'lease', 'test-node', '-n', 'kube-node-lease', '-o', 'json']),
+    );
+    assert.equal(lease.spec.holderIdentity, 'test-node');
+    assert.match(lease.spec.renewTime, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
+    const described = await k.ok(['describe', 'node', 'test-node']);
+    assert.match(described, /^Lease:\s*$/m);
+    assert.match(described, /HolderIdentity:\s+test-node/);
+    assert.match(described, /Ready\s+True\s+.*KubeletReady\s+kubelet is posting ready status/);
+  });
+
   test('auth can-i and whoami answer for the admin certificate', async () => {
     assert.equal((await k.ok(['auth', 'can-i', 'create', 'pods'])).trim(), 'yes');
     assert.match(await k.ok(['auth', 'whoami']), /kubernetes-admin/);
