@@ -228,6 +228,7 @@ function markForDeletion(ctx: RestContext, t: Target, current: StoredObject, gra
         deletionTimestamp: kubeTime(new Date(ctx.now.getTime() + grace * 1000)),
         deletionGracePeriodSeconds: grace,
       };
+      t.strategy.markDeleting?.(object);
       return object;
     }) ?? current
   );

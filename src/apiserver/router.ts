@@ -15,6 +15,8 @@ export interface ResourceRequest {
   subresource: string;
 }
 
+const NAMESPACE_SUBRESOURCES = new Set(['status', 'finalize']);
+
 /** Parses `/api/v1/...` and `/apis/<group>/<version>/...`; undefined for any other path. */
 export function parseResourcePath(
   method: string,
@@ -38,8 +40,9 @@ export function parseResourcePath(
   }
   const [version = '', ...segments] = rest;
   let namespace = '';
-  // `namespaces/<ns>/<resource>...` scopes a request; `namespaces/<name>` alone is the Namespace object itself.
-  if (segments[0] === 'namespaces' && segments.length >= 3) {
+  // `namespaces/<ns>/<resource>...` scopes a request; `namespaces/<name>` alone, or with its own subresources
+  // (status, finalize), is the Namespace object itself.
+  if (segments[0] === 'namespaces' && segments.length >= 3 && !NAMESPACE_SUBRESOURCES.has(segments[2] ?? '')) {
     namespace = segments[1] ?? '';
     segments.splice(0, 2);
   }

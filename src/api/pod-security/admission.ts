@@ -17,7 +17,16 @@ export interface PodAdmission {
 
 // Subresources that cannot change what the checks read (admission.go ignoredPodSubresources);
 // ephemeralcontainers and resize are evaluated.
-const ignoredSubresources = new Set(['exec', 'attach', 'binding', 'eviction', 'log', 'portforward', 'proxy', 'status']);
+const ignoredSubresources = new Set([
+  'exec',
+  'attach',
+  'binding',
+  'eviction',
+  'log',
+  'portforward',
+  'proxy',
+  'status',
+]);
 
 /** Whether a write to this pod subresource skips PodSecurity (`''` for the pod itself is evaluated). */
 export function isIgnoredPodSubresource(subresource: string): boolean {
@@ -28,7 +37,10 @@ export function isIgnoredPodSubresource(subresource: string): boolean {
  * Evaluates a pod against its namespace's labels. The pod must carry its final name (generateName resolved).
  * Invalid labels still evaluate, with upstream's fallbacks (see policyToEvaluate).
  */
-export function admitPod(pod: Pod, namespaceLabels: Readonly<Record<string, string>> | undefined): PodAdmission {
+export function admitPod(
+  pod: Pod,
+  namespaceLabels: Readonly<Record<string, string>> | undefined,
+): PodAdmission {
   const { policy, errors } = policyToEvaluate(namespaceLabels);
   const allPrivileged = [policy.enforce, policy.warn, policy.audit].every((lv) => lv.level === 'privileged');
   if (errors.length === 0 && allPrivileged) return { warnings: [] };

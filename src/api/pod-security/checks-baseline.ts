@@ -104,7 +104,8 @@ function allowedAppArmorAnnotation(value: string): boolean {
 export const appArmorProfile: CheckFn = (meta, spec) => {
   const badValues = new Set<string>();
   const podType = spec.securityContext?.appArmorProfile?.type;
-  const podIsBad = spec.securityContext?.appArmorProfile !== undefined && !allowedAppArmorTypes.has(podType ?? '');
+  const podIsBad =
+    spec.securityContext?.appArmorProfile !== undefined && !allowedAppArmorTypes.has(podType ?? '');
   if (podIsBad) badValues.add(podType ?? '');
   const bad = badContainerNames(spec, (c) => {
     const profile = c.securityContext?.appArmorProfile;
@@ -191,7 +192,10 @@ function allowedSeccompAnnotation(value: string): boolean {
 /** check_seccompProfile_baseline.go before v1.19: the alpha annotations. */
 export const seccompProfileBaseline1_0: CheckFn = (meta, spec) => {
   const annotations = meta.annotations ?? {};
-  const keys = [seccompPodAnnotation, ...allContainers(spec).map((c) => seccompContainerAnnotationPrefix + c.name)];
+  const keys = [
+    seccompPodAnnotation,
+    ...allContainers(spec).map((c) => seccompContainerAnnotationPrefix + c.name),
+  ];
   const forbidden = keys.flatMap((key) => {
     const value = annotations[key];
     return value === undefined || allowedSeccompAnnotation(value) ? [] : [`${key}=${goQuote(value)}`];

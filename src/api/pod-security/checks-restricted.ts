@@ -132,7 +132,10 @@ export const runAsNonRoot: CheckFn = (_meta, spec) => {
       forbiddenDetail: `${setters.join(' and ')} must not set securityContext.runAsNonRoot=false`,
     };
   }
-  const implicit = badContainerNames(spec, (c) => c.securityContext?.runAsNonRoot === undefined && podValue !== true);
+  const implicit = badContainerNames(
+    spec,
+    (c) => c.securityContext?.runAsNonRoot === undefined && podValue !== true,
+  );
   if (implicit.length === 0) return undefined;
   return {
     forbiddenReason: 'runAsNonRoot != true',
@@ -145,7 +148,10 @@ export const runAsUser1_23: CheckFn = (_meta, spec) => {
   const bad = badContainerNames(spec, (c) => c.securityContext?.runAsUser === 0);
   const setters = settersPhrase(spec.securityContext?.runAsUser === 0, bad);
   if (setters.length === 0) return undefined;
-  return { forbiddenReason: 'runAsUser=0', forbiddenDetail: `${setters.join(' and ')} must not set runAsUser=0` };
+  return {
+    forbiddenReason: 'runAsUser=0',
+    forbiddenDetail: `${setters.join(' and ')} must not set runAsUser=0`,
+  };
 };
 
 /**
@@ -164,4 +170,3 @@ export const seccompProfileRestricted1_19: CheckFn = (_meta, spec) => {
     forbiddenDetail: `pod or ${containersPhrase(implicit)} must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost"`,
   };
 };
-

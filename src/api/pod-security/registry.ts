@@ -37,13 +37,21 @@ const checks: readonly CheckDefinition[] = [
     ],
   },
   { id: 'appArmorProfile', level: 'baseline', versions: [{ minor: 0, check: baseline.appArmorProfile }] },
-  { id: 'capabilities_baseline', level: 'baseline', versions: [{ minor: 0, check: baseline.capabilitiesBaseline }] },
+  {
+    id: 'capabilities_baseline',
+    level: 'baseline',
+    versions: [{ minor: 0, check: baseline.capabilitiesBaseline }],
+  },
   {
     id: 'capabilities_restricted',
     level: 'restricted',
     versions: [
       { minor: 22, check: restricted.capabilitiesRestricted1_22, overrides: ['capabilities_baseline'] },
-      { minor: 25, check: windows(restricted.capabilitiesRestricted1_22), overrides: ['capabilities_baseline'] },
+      {
+        minor: 25,
+        check: windows(restricted.capabilitiesRestricted1_22),
+        overrides: ['capabilities_baseline'],
+      },
     ],
   },
   { id: 'hostNamespaces', level: 'baseline', versions: [{ minor: 0, check: baseline.hostNamespaces }] },
@@ -96,7 +104,11 @@ const checks: readonly CheckDefinition[] = [
       { minor: 32, check: baseline.sysctls1_32 },
     ],
   },
-  { id: 'windowsHostProcess', level: 'baseline', versions: [{ minor: 0, check: baseline.windowsHostProcess }] },
+  {
+    id: 'windowsHostProcess',
+    level: 'baseline',
+    versions: [{ minor: 0, check: baseline.windowsHostProcess }],
+  },
 ];
 
 // Messages list baseline checks by ID, then restricted checks by ID (Go's byte order, as JS sorts ASCII).
@@ -142,6 +154,8 @@ export function checkPod(pod: Pod, level: Level, version: string): CheckViolatio
 /** ForbiddenDetail: `reason (detail), reason, ...` (policy/checks.go). */
 export function forbiddenDetail(violations: readonly Violation[]): string {
   return violations
-    .map((v) => (v.forbiddenDetail === '' ? v.forbiddenReason : `${v.forbiddenReason} (${v.forbiddenDetail})`))
+    .map((v) =>
+      v.forbiddenDetail === '' ? v.forbiddenReason : `${v.forbiddenReason} (${v.forbiddenDetail})`,
+    )
     .join(', ');
 }
