@@ -82,8 +82,10 @@ export function serveWatch(w: WatchRequest): void {
     'Cache-Control': 'no-cache, private',
   });
   res.flushHeaders();
+  // The store hands the initial events over in a microtask; the end marker follows them, at the list's version.
+  const initialVersion = String(w.store.resourceVersion());
   if (query.sendInitialEvents && query.allowWatchBookmarks)
-    sendBookmark(res, target, apiVersion, lastVersion, true);
+    setImmediate(() => sendBookmark(res, target, apiVersion, initialVersion, true));
   const bookmarks = query.allowWatchBookmarks
     ? setInterval(() => sendBookmark(res, target, apiVersion, lastVersion, false), BOOKMARK_INTERVAL_MS)
     : undefined;
