@@ -11,7 +11,16 @@ import { sharedOpenApi } from './openapi/v3.js';
 import { kubeTime } from '../api/time.js';
 import { fillCreateMeta, keepSystemMeta } from './object-meta.js';
 import type { ResourceDefinition } from './resources.js';
-import { alreadyExists, badRequest, conflict, forbidden, invalid, notFound, STALE_OBJECT } from './status.js';
+import {
+  alreadyExists,
+  badRequest,
+  conflict,
+  forbidden,
+  forbiddenMessage,
+  invalid,
+  notFound,
+  STALE_OBJECT,
+} from './status.js';
 
 export interface RestContext {
   store: ObjectStore;
@@ -112,9 +121,13 @@ export function createObject(
   t.strategy.prepareForCreate?.(object, sctx);
   const errors = t.strategy.validate?.(object) ?? [];
   if (errors.length > 0) throw invalidError(t, meta.name ?? '', errors);
-  const warnings =
-    t.strategy.warnings?.(object, { ...sctx, list: (r) => ctx.store.list(r, undefined).items }) ?? [];
   if (t.def.namespaced) requireNamespace(ctx, t, meta.name ?? '');
+  const admission = t.strategy.admit?.(object, ctx.store.get('namespaces', '', t.namespace)?.metadata.labels);
+  if (admission?.denied !== undefined) throw forbiddenMessage(admission.denied);
+  const warnings = [
+    ...(admission?.warnings ?? []),
+    ...(t.strategy.warnings?.(object, { ...sctx, list: (r) => ctx.store.list(r, undefined).items }) ?? []),
+  ];
   if (options.dryRun) {
     if (ctx.store.get(t.def.storageKey, t.namespace, meta.name ?? ''))
       throw alreadyExists(qualifiedResource(t.def), meta.name ?? '');

@@ -42,7 +42,11 @@ export function parseResourcePath(
   let namespace = '';
   // `namespaces/<ns>/<resource>...` scopes a request; `namespaces/<name>` alone, or with its own subresources
   // (status, finalize), is the Namespace object itself.
-  if (segments[0] === 'namespaces' && segments.length >= 3 && !NAMESPACE_SUBRESOURCES.has(segments[2] ?? '')) {
+  if (
+    segments[0] === 'namespaces' &&
+    segments.length >= 3 &&
+    !NAMESPACE_SUBRESOURCES.has(segments[2] ?? '')
+  ) {
     namespace = segments[1] ?? '';
     segments.splice(0, 2);
   }

@@ -86,6 +86,11 @@ export function forbidden(resource: string, name: string, why: string): ApiError
   return failure(403, 'Forbidden', `${what} is forbidden: ${why}`, objectDetails(resource, name));
 }
 
+/** A Forbidden whose whole message an admission plugin wrote (`pods "x" is forbidden: violates PodSecurity ...`). */
+export function forbiddenMessage(message: string): ApiError {
+  return failure(403, 'Forbidden', message);
+}
+
 export function methodNotSupported(resource: string, verb: string): ApiError {
   return failure(405, 'MethodNotAllowed', `${verb} is not supported on resources of kind "${resource}"`, {
     kind: resource,

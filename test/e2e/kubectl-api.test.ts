@@ -157,6 +157,43 @@ spec:
     assert.match(await k.ok(['uncordon', 'test-node']), /node\/test-node uncordoned/);
   });
 
+  test("Pod Security: restricted is enforced with kube-apiserver's message, warn levels warn, bad labels are refused", async () => {
+    await k.ok(['create', 'namespace', 'secure']);
+    await k.ok(['label', 'namespace', 'secure', 'pod-security.kubernetes.io/enforce=restricted']);
+    const denied = await k.kubectl(['apply', '-n', 'secure', '-f', '-'], { input: pod('plain') });
+    assert.notEqual(denied.exitCode, 0);
+    assert.match(
+      denied.stderr,
+      /pods "plain" is forbidden: violates PodSecurity "restricted:latest": allowPrivilegeEscalation != false \(container "c" must set securityContext\.allowPrivilegeEscalation=false\), unrestricted capabilities/,
+    );
+    await k.ok([
+      'label',
+      'namespace',
+      'secure',
+      '--overwrite',
+      'pod-security.kubernetes.io/enforce=privileged',
+      'pod-security.kubernetes.io/warn=baseline',
+    ]);
+    const warned = await k.kubectl(['apply', '-n', 'secure', '-f', '-'], {
+      input: pod('hostnet').replace('spec:\n', 'spec:\n  hostNetwork: true\n'),
+    });
+    assert.equal(warned.exitCode, 0, warned.stderr);
+    assert.match(
+      warned.stderr,
+      /Warning: would violate PodSecurity "baseline:latest": host namespaces \(hostNetwork=true\)/,
+    );
+    const bad = await k.kubectl([
+      'label',
+      'namespace',
+      'secure',
+      '--overwrite',
+      'pod-security.kubernetes.io/enforce=strictest',
+    ]);
+    assert.notEqual(bad.exitCode, 0);
+    assert.match(bad.stderr, /pod-security\.kubernetes\.io\/enforce/);
+    await k.ok(['delete', 'namespace', 'secure', '--timeout=60s']);
+  });
+
   test('server-side apply reports a conflict with another manager unless forced', async () => {
     await k.ok(['apply', '-f', '-'], { input: pod('owned') });
     const changed = pod('owned').replace('sleep', 'sleep').replace("'3600'", "'3601'");

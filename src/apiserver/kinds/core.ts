@@ -6,6 +6,7 @@ import { invalidEach, required, tooLong, type FieldError } from '../../api/error
 import { isConfigMapKey, nameIsDNSLabel } from '../../api/names.js';
 import type { KubeObject } from '../../api/object.js';
 import { validateObjectMeta } from '../../api/object-meta-validation.js';
+import { policyToEvaluate } from '../../api/pod-security/policy.js';
 import type { KindStrategy } from './types.js';
 
 /** ConfigMaps and Secrets hold at most 1 MiB of data (validation.go MaxSecretSize / configmap size). */
@@ -44,7 +45,8 @@ export const namespaceStrategy: KindStrategy = {
       labels: { ...ns.metadata?.labels, 'kubernetes.io/metadata.name': ns.metadata?.name ?? '' },
     };
   },
-  validate: (o) => metaErrors(o.metadata, false, true),
+  // Pod Security labels with a bad level or version are refused on the namespace (pod-security admission).
+  validate: (o) => [...metaErrors(o.metadata, false, true), ...policyToEvaluate(o.metadata?.labels).errors],
   prepareForUpdate(object, old) {
     object.spec = old.spec;
     object.status = old.status;

@@ -25,6 +25,13 @@ export interface KindStrategy {
   /** Defaults and server-set fields on create (status reset, nodeName, conditions). */
   prepareForCreate?(object: KubeObject, ctx: StrategyContext): void;
   validate?(object: KubeObject): FieldError[];
+  /**
+   * Admission that depends on the object's namespace (Pod Security): a denial message (403 Forbidden) or warnings.
+   */
+  admit?(
+    object: KubeObject,
+    namespaceLabels: Readonly<Record<string, string>> | undefined,
+  ): { denied?: string; warnings: string[] };
   /** Warnings returned with a successful create or update (kubectl prints them). */
   warnings?(
     object: KubeObject,
