@@ -171,19 +171,24 @@ export function updateObject(
       ? []
       : ((t.strategy.validateUpdate ?? t.strategy.validate)?.(object, old) ?? []);
   if (errors.length > 0) throw invalidError(t, t.name, errors);
+  const admission =
+    options.subresource === 'status'
+      ? undefined
+      : t.strategy.admit?.(object, ctx.store.get('namespaces', '', t.namespace)?.metadata.labels, old);
+  if (admission?.denied !== undefined) throw forbiddenMessage(admission.denied);
   if (options.dryRun)
     return {
       object: {
         ...object,
         metadata: { ...object.metadata, resourceVersion: old.metadata.resourceVersion },
       } as StoredObject,
-      warnings: [],
+      warnings: admission?.warnings ?? [],
     };
   try {
     const stored = ctx.store.update(t.def.storageKey, object, {
       resourceVersion: old.metadata.resourceVersion,
     });
-    return { object: maybeFinalize(ctx, t, stored), warnings: [] };
+    return { object: maybeFinalize(ctx, t, stored), warnings: admission?.warnings ?? [] };
   } catch (e) {
     if (e instanceof ConflictError) throw conflict(qualifiedResource(t.def), t.name, STALE_OBJECT);
     if (e instanceof NotFoundError) throw notFound(qualifiedResource(t.def), t.name);

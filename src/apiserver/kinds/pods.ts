@@ -5,7 +5,7 @@ import { forbidden, type FieldError } from '../../api/errors.js';
 import type { KubeObject } from '../../api/object.js';
 import { defaultPod } from '../../api/pod-defaults.js';
 import { decodePod } from '../../api/pod-schema.js';
-import { admitPod } from '../../api/pod-security/admission.js';
+import { admitPod, isSignificantPodUpdate } from '../../api/pod-security/admission.js';
 import { hostPortsOf, podTrapWarnings } from '../../api/pod-traps.js';
 import { podWarnings, validatePod } from '../../api/pod-validation.js';
 import { computeQosClass } from '../../api/qos.js';
@@ -37,7 +37,11 @@ export const podStrategy: KindStrategy = {
     Object.assign(object, pod);
   },
   validate: (object) => validatePod(object as Pod),
-  admit: (object, namespaceLabels) => admitPod(object as Pod, namespaceLabels),
+  // Updates are checked only when they could change what runs (pod-security admission's significant updates).
+  admit: (object, namespaceLabels, old) =>
+    old !== undefined && !isSignificantPodUpdate(object as Pod, old as unknown as Pod)
+      ? { warnings: [] }
+      : admitPod(object as Pod, namespaceLabels),
   warnings(object, ctx) {
     const pod = object as Pod;
     const others = ctx

@@ -31,6 +31,8 @@ export interface KindStrategy {
   admit?(
     object: KubeObject,
     namespaceLabels: Readonly<Record<string, string>> | undefined,
+    /** The stored object, on an update. */
+    old?: StoredObject,
   ): { denied?: string; warnings: string[] };
   /** Warnings returned with a successful create or update (kubectl prints them). */
   warnings?(

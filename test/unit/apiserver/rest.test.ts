@@ -85,6 +85,29 @@ describe('the REST verbs over the store', () => {
     );
   });
 
+  test('Pod Security checks an update that changes an image, not one that only changes labels', () => {
+    const created = createObject(ctx, target('pods', 'default', ''), pod('p'), options).object;
+    const labels = { 'pod-security.kubernetes.io/enforce': 'restricted' };
+    temp.store.guaranteedUpdate('namespaces', '', 'default', (ns) => ({
+      ...ns,
+      metadata: { ...ns.metadata, labels },
+    }));
+    const t = target('pods', 'default', 'p');
+    const relabelled = structuredClone(created) as KubeObject;
+    relabelled.metadata = { ...relabelled.metadata, labels: { a: 'b' } };
+    updateObject(ctx, t, relabelled, getObject(ctx, t), { ...options, subresource: '' });
+    const reimaged = structuredClone(getObject(ctx, t)) as KubeObject & {
+      spec: { containers: { image: string }[] };
+    };
+    reimaged.spec.containers[0]!.image = 'busybox:2';
+    assert.throws(
+      () => updateObject(ctx, t, reimaged, getObject(ctx, t), { ...options, subresource: '' }),
+      (e) =>
+        statusOf(e)?.code === 403 &&
+        /violates PodSecurity "restricted:latest"/.test(statusOf(e)?.message ?? ''),
+    );
+  });
+
   test('deleting a scheduled pod marks it with the grace period; an unscheduled object goes at once', () => {
     createObject(ctx, target('pods', 'default', ''), pod('p'), options);
     const marked = deleteObject(ctx, target('pods', 'default', 'p'), {}, false);
