@@ -21,6 +21,7 @@ import { parseBody, readBody, sendError, sendJson } from './http-io.js';
 import type { Pki } from './pki.js';
 import { handleResource, type SubresourceHandler } from './resource-handler.js';
 import { parseResourcePath } from './router.js';
+import type { LogPath } from './pod-logs.js';
 import { builtInSubresources } from './subresources.js';
 import { invalid, pathNotFound, unauthorized } from './status.js';
 
@@ -31,7 +32,8 @@ export interface ApiServerOptions {
   port: number;
   nodeName: string;
   logger: Logger;
-  subresources?: ReadonlyMap<string, SubresourceHandler>;
+  /** Where the runtime keeps a container instance's log (pods/log reads it). */
+  logPath: LogPath;
 }
 
 export class ApiServer {
@@ -42,6 +44,7 @@ export class ApiServer {
 
   static async start(options: ApiServerOptions): Promise<ApiServer> {
     const connections = new AbortController();
+    const subresources = builtInSubresources(options.logPath);
     const server = createServer(
       {
         key: options.pki.serverKey,
@@ -52,7 +55,7 @@ export class ApiServer {
         rejectUnauthorized: false,
         minVersion: 'TLSv1.2',
       },
-      (req, res) => void serve(options, connections.signal, req, res),
+      (req, res) => void serve(options, subresources, connections.signal, req, res),
     );
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -78,6 +81,7 @@ export class ApiServer {
 
 async function serve(
   options: ApiServerOptions,
+  subresources: ReadonlyMap<string, SubresourceHandler>,
   shutdown: AbortSignal,
   req: IncomingMessage,
   res: ServerResponse,
@@ -105,7 +109,7 @@ async function serve(
         userInfo: user,
         now: new Date(),
         signal: request.signal,
-        subresources: options.subresources ?? builtInSubresources,
+        subresources,
       },
       resource,
       req,

@@ -1,8 +1,9 @@
-// Subresources beyond the generic verbs: pods/eviction (what `kubectl drain` posts). The streaming ones (log,
-// exec, attach, portforward) come with the logs and exec issue.
+// Subresources beyond the generic verbs: pods/eviction (what `kubectl drain` posts) and pods/log. exec, attach
+// and portforward come with the exec issue.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DeleteOptions } from 'kubernetes-types/meta/v1.js';
 import { parseBody, readBody, sendJson } from './http-io.js';
+import { podLogHandler, type LogPath } from './pod-logs.js';
 import type { HandlerContext, SubresourceHandler } from './resource-handler.js';
 import { deleteObject, type Target } from './rest.js';
 import type { ResourceRequest } from './router.js';
@@ -29,6 +30,9 @@ async function evictPod(
   sendJson(res, 201, successStatus(201));
 }
 
-export const builtInSubresources: ReadonlyMap<string, SubresourceHandler> = new Map([
-  ['pods/eviction', evictPod],
-]);
+export function builtInSubresources(logPath: LogPath): ReadonlyMap<string, SubresourceHandler> {
+  return new Map([
+    ['pods/eviction', evictPod],
+    ['pods/log', podLogHandler(logPath)],
+  ]);
+}

@@ -130,6 +130,8 @@ async function serve(o: ServeOptions): Promise<void> {
     port: listen.port,
     nodeName: o.nodeName,
     logger,
+    logPath: (ns, name, uid, container, attempt) =>
+      runtime.paths.containerLog(ns, name, uid, container, attempt),
   });
   const url = `https://${listen.host.includes(':') ? `[${listen.host}]` : listen.host}:${api.port}`;
   await writeApiAddress(o.dataDir, url);

@@ -1,0 +1,146 @@
+// GET pods/{name}/log (what `kubectl logs` asks for): the container's CRI log file read as the kubelet serves it,
+// with the kubelet's refusals for containers that have no log yet, and `follow` until the container stops.
+import { readFile } from 'node:fs/promises';
+import type { ServerResponse } from 'node:http';
+import type { ContainerStatus, Pod } from 'kubernetes-types/core/v1.js';
+import { parseCriLog, renderLog, type LogOptions } from '../runtime/cri-log.js';
+import type { HandlerContext, SubresourceHandler } from './resource-handler.js';
+import { getObject, type Target } from './rest.js';
+import { badRequest, methodNotSupported } from './status.js';
+
+/** Where a container instance's log lives (the runtime's layout: <data>/logs/<ns>_<pod>_<uid>/<c>/<n>.log). */
+export type LogPath = (
+  namespace: string,
+  podName: string,
+  podUid: string,
+  container: string,
+  attempt: number,
+) => string;
+
+const FOLLOW_POLL_MS = 200;
+/** A static pod's containers run under the UID of its manifest, which its mirror pod carries in this annotation. */
+const MIRROR_ANNOTATION = 'kubernetes.io/config.mirror';
+
+export function podLogHandler(logPath: LogPath): SubresourceHandler {
+  return async (ctx, target, request, _req, res, query) => {
+    if (request.verb !== 'get') throw methodNotSupported('pods/log', request.verb);
+    const pod = getObject(ctx, target) as unknown as Pod;
+    const name = pod.metadata?.name ?? '';
+    const container = containerName(pod, query.get('container'));
+    const status = [
+      ...(pod.status?.initContainerStatuses ?? []),
+      ...(pod.status?.containerStatuses ?? []),
+    ].find((s) => s.name === container);
+    const attempt = logAttempt(status, container, name, query.get('previous') === 'true');
+    const uid = pod.metadata?.annotations?.[MIRROR_ANNOTATION] ?? pod.metadata?.uid ?? '';
+    const file = logPath(pod.metadata?.namespace ?? '', name, uid, container, attempt);
+    const options = logOptions(query, ctx.now);
+    const text = await readFile(file, 'utf8').catch(() => '');
+    res.writeHead(200, { 'Content-Type': 'text/plain', 'Transfer-Encoding': 'chunked' });
+    res.write(renderLog(parseCriLog(text), options));
+    if (query.get('follow') !== 'true' || status?.state?.running === undefined) {
+      res.end();
+      return;
+    }
+    await follow(ctx, target, file, Buffer.byteLength(text), container, res, options.timestamps === true);
+  };
+}
+
+/** The pod's only container when none is named; otherwise the named one must exist. */
+function containerName(pod: Pod, asked: string | null): string {
+  const names = [
+    ...(pod.spec?.initContainers ?? []),
+    ...(pod.spec?.containers ?? []),
+    ...(pod.spec?.ephemeralContainers ?? []),
+  ].map((c) => c.name);
+  const name = pod.metadata?.name ?? '';
+  if (asked === null || asked === '') {
+    const regular = (pod.spec?.containers ?? []).map((c) => c.name);
+    if (regular.length === 1) return regular[0] ?? '';
+    throw badRequest(
+      `a container name must be specified for pod ${name}, choose one of: [${names.join(' ')}]`,
+    );
+  }
+  if (!names.includes(asked)) throw badRequest(`container ${asked} is not valid for pod ${name}`);
+  return asked;
+}
+
+/** kubelet_pods.go validateContainerLogStatus: which instance's log, or why there is none. */
+function logAttempt(
+  status: ContainerStatus | undefined,
+  container: string,
+  pod: string,
+  previous: boolean,
+): number {
+  const restarts = status?.restartCount ?? 0;
+  if (previous) {
+    if (status?.lastState?.terminated === undefined) {
+      throw badRequest(`previous terminated container "${container}" in pod "${pod}" not found`);
+    }
+    return restarts - 1;
+  }
+  const waiting = status?.state?.waiting;
+  if (status === undefined || (waiting !== undefined && status.lastState?.terminated === undefined)) {
+    const reason = waiting?.reason;
+    const why =
+      reason === 'ErrImagePull'
+        ? ": image can't be pulled"
+        : reason === 'ImagePullBackOff'
+          ? ': trying and failing to pull image'
+          : reason
+            ? `: ${reason}`
+            : ' - no logs yet';
+    throw badRequest(`container "${container}" in pod "${pod}" is waiting to start${why}`);
+  }
+  return waiting !== undefined ? restarts - 1 : restarts;
+}
+
+function logOptions(query: URLSearchParams, now: Date): LogOptions {
+  const number = (key: string) => {
+    const value = query.get(key);
+    return value === null ? undefined : Number(value);
+  };
+  const sinceSeconds = number('sinceSeconds');
+  const sinceTime = query.get('sinceTime');
+  const since =
+    sinceSeconds !== undefined
+      ? new Date(now.getTime() - sinceSeconds * 1000)
+      : sinceTime
+        ? new Date(sinceTime)
+        : undefined;
+  const tailLines = number('tailLines');
+  const limitBytes = number('limitBytes');
+  return {
+    ...(tailLines !== undefined ? { tailLines } : {}),
+    ...(limitBytes !== undefined ? { limitBytes } : {}),
+    ...(since !== undefined ? { since } : {}),
+    timestamps: query.get('timestamps') === 'true',
+  };
+}
+
+/** Streams whole lines appended to the file until the container stops running or the client goes away. */
+async function follow(
+  ctx: HandlerContext,
+  target: Target,
+  file: string,
+  offset: number,
+  container: string,
+  res: ServerResponse,
+  timestamps: boolean,
+): Promise<void> {
+  let position = offset;
+  while (!ctx.signal.aborted) {
+    await new Promise((resolve) => setTimeout(resolve, FOLLOW_POLL_MS));
+    const buffer = await readFile(file).catch(() => Buffer.alloc(0));
+    const end = buffer.lastIndexOf(0x0a) + 1;
+    if (end > position) {
+      res.write(renderLog(parseCriLog(buffer.subarray(position, end).toString('utf8')), { timestamps }));
+      position = end;
+    }
+    const pod = ctx.store.get(target.def.storageKey, target.namespace, target.name) as unknown as
+      Pod | undefined;
+    const running = pod?.status?.containerStatuses?.find((s) => s.name === container)?.state?.running;
+    if (running === undefined) break;
+  }
+  res.end();
+}
