@@ -3,12 +3,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import type { SelfSubjectAccessReview, SelfSubjectRulesReview } from 'kubernetes-types/authorization/v1.js';
 import type { ObjectStore } from '../store/object-store.js';
 import type { Logger } from '../util/log.js';
 import {
   authenticate,
+  authorize,
   selfSubjectAccessReview,
   selfSubjectReview,
   selfSubjectRulesReview,
@@ -23,7 +25,8 @@ import { handleResource, type SubresourceHandler } from './resource-handler.js';
 import { parseResourcePath } from './router.js';
 import type { LogPath } from './pod-logs.js';
 import { builtInSubresources } from './subresources.js';
-import { invalid, pathNotFound, unauthorized } from './status.js';
+import { ExecServer, refuseUpgrade, type ContainerExec } from './exec.js';
+import { badRequest, forbidden, invalid, pathNotFound, unauthorized } from './status.js';
 
 export interface ApiServerOptions {
   store: ObjectStore;
@@ -34,12 +37,15 @@ export interface ApiServerOptions {
   logger: Logger;
   /** Where the runtime keeps a container instance's log (pods/log reads it). */
   logPath: LogPath;
+  /** Starts a process in a running container (pods/exec). */
+  exec: ContainerExec;
 }
 
 export class ApiServer {
   private constructor(
     private readonly server: Server,
     private readonly connections: AbortController,
+    private readonly execs: ExecServer,
   ) {}
 
   static async start(options: ApiServerOptions): Promise<ApiServer> {
@@ -57,6 +63,14 @@ export class ApiServer {
       },
       (req, res) => void serve(options, subresources, connections.signal, req, res),
     );
+    const execs = new ExecServer(options.store, options.exec, options.logger);
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      try {
+        upgrade(options, execs, req, socket, head);
+      } catch (err) {
+        refuseUpgrade(socket, err);
+      }
+    });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(options.port, options.host, () => {
@@ -64,7 +78,7 @@ export class ApiServer {
         resolve();
       });
     });
-    return new ApiServer(server, connections);
+    return new ApiServer(server, connections, execs);
   }
 
   get port(): number {
@@ -74,6 +88,7 @@ export class ApiServer {
   /** Ends watches and open connections, then stops listening. */
   async close(): Promise<void> {
     this.connections.abort();
+    this.execs.close();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
@@ -131,6 +146,46 @@ async function serve(
       'request',
     );
   }
+}
+
+/** Streaming subresources: only exec so far (attach and port-forward come with their issue). */
+function upgrade(
+  options: ApiServerOptions,
+  execs: ExecServer,
+  req: IncomingMessage,
+  socket: Duplex,
+  head: Buffer,
+): void {
+  const user = authenticate(req.socket as TLSSocket);
+  if (user === undefined) throw unauthorized();
+  const url = new URL(req.url ?? '/', 'https://podlet');
+  const request = parseResourcePath(req.method ?? 'GET', url.pathname, url.searchParams);
+  if (request?.resource !== 'pods' || request.group !== '' || request.subresource !== 'exec') {
+    throw badRequest(`${url.pathname}: podlet serves only pods/exec as a stream so far`);
+  }
+  const decision = authorize(user, {
+    resourceAttributes: {
+      verb: 'create',
+      resource: 'pods',
+      subresource: 'exec',
+      namespace: request.namespace,
+      name: request.name,
+    },
+  });
+  if (!decision.allowed) {
+    throw forbidden(
+      'pods',
+      request.name,
+      `User "${user.username}" cannot create resource "pods/exec" in API group "" in the namespace "${request.namespace}"`,
+    );
+  }
+  options.logger.debug({ pod: request.name, namespace: request.namespace }, 'exec');
+  execs.upgrade(
+    { namespace: request.namespace, pod: request.name, query: url.searchParams },
+    req,
+    socket,
+    head,
+  );
 }
 
 const HEALTH_PATHS = new Set([

@@ -14,6 +14,7 @@ import { ImageManager } from '../kubelet/image-manager.js';
 import { registryPuller } from '../kubelet/image-puller.js';
 import { Kubelet } from '../kubelet/kubelet.js';
 import { readStaticPods, watchManifestDir } from '../kubelet/static-pods.js';
+import { Runc } from '../runtime/runc.js';
 import { ContainerRuntime } from '../runtime/runtime.js';
 import { ensureDir } from '../util/fs.js';
 import { createLogger } from '../util/log.js';
@@ -77,6 +78,7 @@ async function serve(o: ServeOptions): Promise<void> {
     logger,
   });
   const images = await ImageStore.open(`${o.dataDir}/images`, logger);
+  const runc = new Runc(runtime.paths.runcRoot);
   await ensureDir(join(o.dataDir, 'api'), 0o700);
   const store = ObjectStore.open(join(o.dataDir, 'api', 'store.db'), { log: logger });
   ensureInitialNamespaces(store);
@@ -132,6 +134,7 @@ async function serve(o: ServeOptions): Promise<void> {
     logger,
     logPath: (ns, name, uid, container, attempt) =>
       runtime.paths.containerLog(ns, name, uid, container, attempt),
+    exec: (id, command) => runc.exec(id, command),
   });
   const url = `https://${listen.host.includes(':') ? `[${listen.host}]` : listen.host}:${api.port}`;
   await writeApiAddress(o.dataDir, url);

@@ -1,3 +1,4 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { run, runUnchecked } from '../util/exec.js';
 
 export type RuncStatus = 'creating' | 'created' | 'running' | 'pausing' | 'paused' | 'stopped';
@@ -52,6 +53,16 @@ export class Runc {
     ) {
       await run(this.binary, args, { timeoutMs: TIMEOUT_MS });
     }
+  }
+
+  /**
+   * Runs a process in the container's namespaces and cgroup (`kubectl exec`, without a TTY): the caller owns its
+   * stdio pipes and its lifetime, which is as long as the command runs, so there is no time-out here.
+   */
+  exec(id: string, command: readonly string[]): ChildProcess {
+    return spawn(this.binary, ['--root', this.root, 'exec', id, ...command], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
   }
 
   /** Removes runc's state and the container's cgroup; idempotent. */
