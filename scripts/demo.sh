@@ -34,9 +34,7 @@ echo; echo "\$ kubectl wait --for=condition=Ready pod/web"; kubectl wait --for=c
 echo; echo "\$ kubectl get pods -o wide"; kubectl get pods -o wide
 sleep 3
 
-# kubectl exec arrives with the logs/exec issue; until then the demo looks inside with runc, as kubectl exec would.
-id() { kubectl get pod web -o jsonpath="{.status.containerStatuses[?(@.name==\"$1\")].containerID}" | sed 's#^runc://##'; }
-inside() { runc --root "$data/runc" exec "$(id "$1")" "${@:2}"; }
+inside() { kubectl exec web -c "$1" -- "${@:2}"; }
 
 echo; echo "demo: the client fetched this from the server over localhost (they share one network namespace):"
 inside client cat /data/last-response
