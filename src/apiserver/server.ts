@@ -26,6 +26,7 @@ import { parseResourcePath } from './router.js';
 import type { LogPath } from './pod-logs.js';
 import { builtInSubresources } from './subresources.js';
 import { ExecServer, refuseUpgrade, type ContainerExec } from './exec.js';
+import { serveMetrics, type MetricsView } from './metrics-endpoints.js';
 import { badRequest, forbidden, invalid, pathNotFound, unauthorized } from './status.js';
 
 export interface ApiServerOptions {
@@ -39,6 +40,8 @@ export interface ApiServerOptions {
   logPath: LogPath;
   /** Starts a process in a running container (pods/exec). */
   exec: ContainerExec;
+  /** The latest resource usage sample, for metrics.k8s.io (`kubectl top`). */
+  metrics?: () => MetricsView | undefined;
 }
 
 export class ApiServer {
@@ -212,6 +215,11 @@ async function serveNonResource(
     return true;
   }
   if (req.method === 'POST' && (await serveSelfReview(user, req, res, path))) return true;
+  if (
+    req.method === 'GET' &&
+    serveMetrics(path, url.searchParams, res, options.store, options.nodeName, options.metrics?.())
+  )
+    return true;
   return serveDiscovery(req, res, path, { host: options.host, port: req.socket.localPort ?? options.port });
 }
 

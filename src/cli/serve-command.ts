@@ -6,6 +6,7 @@ import { ImageStore } from '../image/store.js';
 import { ApiServer } from '../apiserver/server.js';
 import { NamespaceController, ensureInitialNamespaces } from '../apiserver/namespace-controller.js';
 import { ApiBridge } from '../kubelet/api-bridge.js';
+import { MetricsCollector } from '../kubelet/metrics.js';
 import { readNodeFacts } from '../kubelet/node-object.js';
 import { StoreEventRecorder } from '../kubelet/store-events.js';
 import { ObjectStore } from '../store/object-store.js';
@@ -116,6 +117,8 @@ async function serve(o: ServeOptions): Promise<void> {
     kubelet.setPods('file', pods);
   };
   await kubelet.start();
+  const metrics = new MetricsCollector(runtime, logger);
+  metrics.start();
   await loadManifests();
   bridge.start((pods) => kubelet.setPods('api', pods));
   const stopWatch = o.manifests
@@ -135,6 +138,7 @@ async function serve(o: ServeOptions): Promise<void> {
     logPath: (ns, name, uid, container, attempt) =>
       runtime.paths.containerLog(ns, name, uid, container, attempt),
     exec: (id, command) => runc.exec(id, command),
+    metrics: () => metrics.latest(),
   });
   const url = `https://${listen.host.includes(':') ? `[${listen.host}]` : listen.host}:${api.port}`;
   await writeApiAddress(o.dataDir, url);
@@ -149,6 +153,7 @@ async function serve(o: ServeOptions): Promise<void> {
   logger.info('shutting down; pods keep running');
   stopWatch();
   await api.close();
+  metrics.stop();
   bridge.stop();
   namespaces.stop();
   await kubelet.stop();

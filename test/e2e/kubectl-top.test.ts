@@ -1,0 +1,42 @@
+// kubectl top: metrics.k8s.io from the containers' cgroups and the node's /proc, as metrics-server reports them.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { TEST_IMAGE, waitFor } from '../integration/support/podlet-process.js';
+import { useCluster } from './support/cluster.js';
+
+const busy = `
+apiVersion: v1
+kind: Pod
+metadata: { name: busy }
+spec:
+  terminationGracePeriodSeconds: 1
+  containers:
+    - { name: spin, image: ${TEST_IMAGE}, command: ['sh', '-c', 'while true; do :; done'], resources: { limits: { cpu: 200m } } }
+    - { name: idle, image: ${TEST_IMAGE}, command: ['sleep', '3600'] }
+`;
+
+describe('kubectl top', () => {
+  const k = useCluster();
+
+  test("top pod shows each container's CPU and memory; a spinning container near its CPU limit", async () => {
+    await k.ok(['apply', '-f', '-'], { input: busy });
+    await k.ok(['wait', '--for=condition=Ready', 'pod/busy', '--timeout=60s']);
+    const row = await waitFor(
+      'metrics for the pod',
+      async () => (await k.ok(['top', 'pod', 'busy', '--containers', '--no-headers'])).trim() || undefined,
+      60_000,
+      1000,
+    ).catch(async () => (await k.kubectl(['top', 'pod', 'busy', '--containers'])).stderr);
+    const lines = String(row)
+      .split('\n')
+      .map((l) => l.trim().split(/\s+/));
+    const spin = lines.find((l) => l[1] === 'spin');
+    assert.ok(spin, `a row for the spinning container in: ${row}`);
+    const millicores = Number(spin[2]?.replace('m', ''));
+    assert.ok(millicores > 100 && millicores <= 260, `spin uses about its 200m limit, got ${spin[2]}`);
+    assert.match(spin[3] ?? '', /^\d+Mi$/);
+    const node = await k.ok(['top', 'node', '--no-headers']);
+    assert.match(node, /^test-node\s+\d+m\s+\d+%\s+\d+Mi\s+\d+%/);
+    await k.ok(['delete', 'pod', 'busy']);
+  });
+});
