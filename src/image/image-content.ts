@@ -9,6 +9,7 @@ import {
   parseIndex,
   parseManifest,
   hostPlatform,
+  samePlatform,
   selectPlatform,
   type ConfigFile,
   type Descriptor,
@@ -70,9 +71,7 @@ export async function loadImageContent(content: ContentStore, target: string): P
 }
 
 async function storedManifest(content: ContentStore, index: Index, what: string): Promise<Descriptor> {
-  const host = index.manifests.find(
-    (d) => d.platform?.os === hostPlatform().os && d.platform.architecture === hostPlatform().architecture,
-  );
+  const host = index.manifests.find((d) => samePlatform(d.platform, hostPlatform()));
   for (const d of [...(host ? [host] : []), ...index.manifests]) if (await content.stat(d.digest)) return d;
   return selectPlatform(index, what);
 }

@@ -147,10 +147,12 @@ export function hostPlatform(): Platform {
 }
 
 /** The index entry for the host platform (containerd's platforms.Default matcher, less the variant ranking). */
+export function samePlatform(a: Platform | undefined, b: Platform): boolean {
+  return a?.os === b.os && a.architecture === b.architecture;
+}
+
 export function selectPlatform(index: Index, what: string, platform: Platform = hostPlatform()): Descriptor {
-  const match = index.manifests.find(
-    (d) => d.platform?.os === platform.os && d.platform.architecture === platform.architecture,
-  );
+  const match = index.manifests.find((d) => samePlatform(d.platform, platform));
   if (match === undefined) {
     throw new MalformedImageError(
       what,

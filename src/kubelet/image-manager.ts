@@ -6,7 +6,7 @@ import { InvalidImageNameError } from '../image/errors.js';
 import { parseImageReference } from '../image/reference.js';
 import type { ImageRecord } from '../image/types.js';
 import { ImagePullBackoff } from './backoff.js';
-import { containerFieldPath, type EventRecorder } from './events.js';
+import { containerFieldPath, type EventRecorder, type PodEvent } from './events.js';
 
 /** Pulls one image; `pod` lets the caller pick the credentials (imagePullSecrets). */
 export type ImagePuller = (reference: string, pod: Pod) => Promise<ImageRecord>;
@@ -40,7 +40,7 @@ export class ImageManager {
 
   async ensureImage(pod: Pod, container: Container): Promise<EnsureImageResult> {
     const image = container.image ?? '';
-    const record = (event: Parameters<EventRecorder['record']>[1]) =>
+    const record = (event: PodEvent) =>
       this.deps.events.record(pod, { ...event, fieldPath: containerFieldPath(pod, container.name) });
     try {
       parseImageReference(image);
@@ -84,7 +84,7 @@ export class ImageManager {
     pod: Pod,
     image: string,
     key: string,
-    record: (event: Parameters<EventRecorder['record']>[1]) => void,
+    record: (event: PodEvent) => void,
   ): Promise<EnsureImageResult> {
     record({ type: 'Normal', reason: 'Pulling', message: `Pulling image "${image}"` });
     const started = this.now();

@@ -1,6 +1,7 @@
 // What metrics-server would report for this node (`kubectl top`): per container CPU (the rate of the cgroup's CPU
 // time over the last window) and memory working set, and the node's CPU and memory from /proc.
 import { readFile } from 'node:fs/promises';
+import { kubeTime } from '../api/time.js';
 import type { ContainerRuntime } from '../runtime/runtime.js';
 import type { Logger } from '../util/log.js';
 
@@ -79,7 +80,7 @@ export class MetricsCollector {
       this.previousNode = { at, cpuNanos: node.cpuNanos };
       if (nodeBefore === undefined) return;
       this.snapshot = {
-        timestamp: new Date(at).toISOString().replace(/\.\d+Z$/, 'Z'),
+        timestamp: kubeTime(new Date(at)),
         windowSeconds: Math.round((at - nodeBefore.at) / 1000),
         containers,
         node: { cpuNanoCores: rate(nodeBefore, at, node.cpuNanos), memoryBytes: node.memoryBytes },
