@@ -1,11 +1,12 @@
 // What kube-controller-manager does for namespaces, in-process: the four namespaces of a new cluster, a `default`
 // ServiceAccount in each namespace, and deleting a namespace's content before the namespace itself.
-import type { KubeObject, StoredObject } from '../api/object.js';
+import type { KubeObject } from '../api/object.js';
 import type { ObjectStore, StoreEvent } from '../store/object-store.js';
 import type { Logger } from '../util/log.js';
-import { kubeTime } from '../api/time.js';
 import { fillCreateMeta } from './object-meta.js';
+import { strategyFor } from './kinds/index.js';
 import { resources } from './resources.js';
+import { deleteObject } from './rest.js';
 
 export const INITIAL_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
@@ -80,9 +81,18 @@ export class NamespaceController {
       const ns = this.store.get('namespaces', '', namespace);
       if (!ns?.metadata.deletionTimestamp) return;
       let remaining = 0;
+      const ctx = {
+        store: this.store,
+        nodeName: '',
+        user: 'system:serviceaccount:kube-system:namespace-controller',
+        now: new Date(),
+      };
       for (const def of resources.filter((r) => r.namespaced && r.verbs.includes('delete'))) {
+        const strategy = strategyFor(def.storageKey, def.kind, true);
         for (const object of this.store.list(def.storageKey, namespace).items) {
-          remaining += this.removeOne(def.storageKey, object) ? 0 : 1;
+          // The same deletion a user's DELETE makes: a scheduled pod is only marked, and its node removes it.
+          const target = { def, strategy, namespace, name: object.metadata.name };
+          if (deleteObject(ctx, target, {}, false).pending) remaining += 1;
         }
       }
       if (remaining > 0) return;
@@ -91,27 +101,5 @@ export class NamespaceController {
     } catch (err) {
       this.logger.error({ err, namespace }, 'namespace clean-up failed');
     }
-  }
-
-  /** Returns whether the object is gone; a scheduled pod is only marked, the node removes it. */
-  private removeOne(storageKey: string, object: StoredObject): boolean {
-    const meta = object.metadata;
-    if (storageKey === 'pods' && (object.spec as { nodeName?: string } | undefined)?.nodeName) {
-      if (!meta.deletionTimestamp) {
-        const grace =
-          (object.spec as { terminationGracePeriodSeconds?: number }).terminationGracePeriodSeconds ?? 30;
-        this.store.guaranteedUpdate(storageKey, meta.namespace ?? '', meta.name, (current) => ({
-          ...current,
-          metadata: {
-            ...current.metadata,
-            deletionTimestamp: kubeTime(new Date(Date.now() + grace * 1000)),
-            deletionGracePeriodSeconds: grace,
-          },
-        }));
-      }
-      return false;
-    }
-    this.store.delete(storageKey, meta.namespace ?? '', meta.name);
-    return true;
   }
 }
