@@ -6,6 +6,7 @@ import type { EnvVar, Pod, PodSpec } from 'kubernetes-types/core/v1.js';
 import { validateImageWhitespace } from './container-validation.js';
 import { type FieldError, forbidden, goQuote, invalid } from './errors.js';
 import { validateObjectMeta } from './object-meta-validation.js';
+import { CONFIG_MIRROR_ANNOTATION } from './pod-annotations.js';
 import { validatePodSpec } from './pod-spec-validation.js';
 
 /** Every field error kube-apiserver would report for creating this (already defaulted) pod. */
@@ -81,16 +82,15 @@ function envWarnings(env: readonly EnvVar[], path: string): string[] {
   return warnings;
 }
 
-const mirrorPodAnnotation = 'kubernetes.io/config.mirror';
 const deletionCostAnnotation = 'controller.kubernetes.io/pod-deletion-cost';
 
 // ValidatePodSpecificAnnotations: the mirror-pod and deletion-cost annotations carry meaning.
 function validatePodAnnotations(pod: Pod): FieldError[] {
   const annotations = pod.metadata?.annotations ?? {};
   const errs: FieldError[] = [];
-  const mirror = annotations[mirrorPodAnnotation];
+  const mirror = annotations[CONFIG_MIRROR_ANNOTATION];
   if (mirror !== undefined && !pod.spec?.nodeName) {
-    const path = `metadata.annotations[${mirrorPodAnnotation}]`;
+    const path = `metadata.annotations[${CONFIG_MIRROR_ANNOTATION}]`;
     errs.push(invalid(path, mirror, 'must set spec.nodeName if mirror pod annotation is set'));
   }
   const cost = annotations[deletionCostAnnotation];

@@ -2,6 +2,7 @@
 // (pkg/kubelet/qos/policy.go GetContainerOOMScoreAdjust, pkg/kubelet/types/pod_update.go IsNodeCriticalPod).
 import type { Container, Pod } from 'kubernetes-types/core/v1.js';
 import { parseQuantityValue, quantityToBytes, quantityToNanos } from './quantity.js';
+import { CONFIG_MIRROR_ANNOTATION, CONFIG_SOURCE_ANNOTATION } from './pod-annotations.js';
 
 export type QosClass = 'Guaranteed' | 'Burstable' | 'BestEffort';
 
@@ -11,8 +12,6 @@ export const BEST_EFFORT_OOM_SCORE_ADJ = 1000;
 /** scheduling.SystemCriticalPriority: a pod at or above it is critical. */
 export const SYSTEM_CRITICAL_PRIORITY = 2_000_000_000;
 const SYSTEM_NODE_CRITICAL = 'system-node-critical';
-const CONFIG_SOURCE_ANNOTATION = 'kubernetes.io/config.source';
-const CONFIG_MIRROR_ANNOTATION = 'kubernetes.io/config.mirror';
 const QOS_RESOURCES = ['cpu', 'memory'] as const;
 
 /**

@@ -7,6 +7,7 @@ import type { Pod } from 'kubernetes-types/core/v1.js';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { ObjectStore } from '../store/object-store.js';
 import type { Logger } from '../util/log.js';
+import { containerName, containerStatus } from './pod-containers.js';
 import { badRequest, notFound, statusOf, type ApiError } from './status.js';
 
 /** Starts a process in a running container; its stdio are pipes. */
@@ -58,19 +59,9 @@ export class ExecServer {
     if (pod === undefined) throw notFound('pods', request.pod);
     const command = request.query.getAll('command');
     if (command.length === 0) throw badRequest('you must specify at least 1 command');
-    const names = (pod.spec?.containers ?? []).map((c) => c.name);
-    const container = request.query.get('container') || (names.length === 1 ? names[0] : undefined);
-    if (container === undefined) {
-      throw badRequest(
-        `a container name must be specified for pod ${request.pod}, choose one of: [${names.join(' ')}]`,
-      );
-    }
-    const status = [
-      ...(pod.status?.containerStatuses ?? []),
-      ...(pod.status?.initContainerStatuses ?? []),
-    ].find((s) => s.name === container);
-    if (status === undefined) throw badRequest(`container ${container} is not valid for pod ${request.pod}`);
-    if (status.state?.running === undefined || !status.containerID) {
+    const container = containerName(pod, request.query.get('container'));
+    const status = containerStatus(pod, container);
+    if (status?.state?.running === undefined || !status.containerID) {
       throw badRequest(`container ${container} is not running`);
     }
     return { containerId: status.containerID.replace(/^[a-z]+:\/\//, ''), command };

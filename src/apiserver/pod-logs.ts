@@ -3,8 +3,10 @@
 import { readFile } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import type { ContainerStatus, Pod } from 'kubernetes-types/core/v1.js';
+import { CONFIG_MIRROR_ANNOTATION } from '../api/pod-annotations.js';
 import { parseCriLog, renderLog, type LogOptions } from '../runtime/cri-log.js';
 import type { HandlerContext, SubresourceHandler } from './resource-handler.js';
+import { containerName, containerStatus } from './pod-containers.js';
 import { getObject, type Target } from './rest.js';
 import { badRequest, methodNotSupported } from './status.js';
 
@@ -18,8 +20,6 @@ export type LogPath = (
 ) => string;
 
 const FOLLOW_POLL_MS = 200;
-/** A static pod's containers run under the UID of its manifest, which its mirror pod carries in this annotation. */
-const MIRROR_ANNOTATION = 'kubernetes.io/config.mirror';
 
 export function podLogHandler(logPath: LogPath): SubresourceHandler {
   return async (ctx, target, request, _req, res, query) => {
@@ -27,12 +27,10 @@ export function podLogHandler(logPath: LogPath): SubresourceHandler {
     const pod = getObject(ctx, target) as unknown as Pod;
     const name = pod.metadata?.name ?? '';
     const container = containerName(pod, query.get('container'));
-    const status = [
-      ...(pod.status?.initContainerStatuses ?? []),
-      ...(pod.status?.containerStatuses ?? []),
-    ].find((s) => s.name === container);
+    const status = containerStatus(pod, container);
     const attempt = logAttempt(status, container, name, query.get('previous') === 'true');
-    const uid = pod.metadata?.annotations?.[MIRROR_ANNOTATION] ?? pod.metadata?.uid ?? '';
+    // A static pod's containers run under its manifest's UID, which its mirror pod carries.
+    const uid = pod.metadata?.annotations?.[CONFIG_MIRROR_ANNOTATION] ?? pod.metadata?.uid ?? '';
     const file = logPath(pod.metadata?.namespace ?? '', name, uid, container, attempt);
     const options = logOptions(query, ctx.now);
     const text = await readFile(file, 'utf8').catch(() => '');
@@ -44,25 +42,6 @@ export function podLogHandler(logPath: LogPath): SubresourceHandler {
     }
     await follow(ctx, target, file, Buffer.byteLength(text), container, res, options.timestamps === true);
   };
-}
-
-/** The pod's only container when none is named; otherwise the named one must exist. */
-function containerName(pod: Pod, asked: string | null): string {
-  const names = [
-    ...(pod.spec?.initContainers ?? []),
-    ...(pod.spec?.containers ?? []),
-    ...(pod.spec?.ephemeralContainers ?? []),
-  ].map((c) => c.name);
-  const name = pod.metadata?.name ?? '';
-  if (asked === null || asked === '') {
-    const regular = (pod.spec?.containers ?? []).map((c) => c.name);
-    if (regular.length === 1) return regular[0] ?? '';
-    throw badRequest(
-      `a container name must be specified for pod ${name}, choose one of: [${names.join(' ')}]`,
-    );
-  }
-  if (!names.includes(asked)) throw badRequest(`container ${asked} is not valid for pod ${name}`);
-  return asked;
 }
 
 /** kubelet_pods.go validateContainerLogStatus: which instance's log, or why there is none. */

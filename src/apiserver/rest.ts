@@ -10,7 +10,7 @@ import { unknownFields } from './openapi/unknown-fields.js';
 import { sharedOpenApi } from './openapi/v3.js';
 import { kubeTime } from '../api/time.js';
 import { fillCreateMeta, keepSystemMeta } from './object-meta.js';
-import type { ResourceDefinition } from './resources.js';
+import { apiVersionOf, type ResourceDefinition } from './resources.js';
 import {
   alreadyExists,
   badRequest,
@@ -67,7 +67,7 @@ export function decodeBody(
     throw badRequest(`Object '${t.def.kind}' is not a JSON object`);
   }
   const input = body as KubeObject;
-  const expectedVersion = t.def.group === '' ? t.def.version : `${t.def.group}/${t.def.version}`;
+  const expectedVersion = apiVersionOf(t.def);
   if (input.kind !== undefined && input.kind !== t.def.kind) {
     throw badRequest(
       `the kind of the provided object (${input.kind}) does not match the resource (${t.def.kind})`,

@@ -6,6 +6,7 @@ import { TooOldResourceVersionError } from '../store/errors.js';
 import type { ObjectStore, StoreEvent } from '../store/object-store.js';
 import type { ListQuery } from './list-query.js';
 import { matches } from './list-query.js';
+import { apiVersionOf } from './resources.js';
 import { toVersion } from './versions.js';
 import type { Target } from './rest.js';
 import { expired } from './status.js';
@@ -29,8 +30,7 @@ export interface WatchRequest {
 
 export function serveWatch(w: WatchRequest): void {
   const { target, query, res } = w;
-  const apiVersion =
-    target.def.group === '' ? target.def.version : `${target.def.group}/${target.def.version}`;
+  const apiVersion = apiVersionOf(target.def);
   const typed = (o: StoredObject) => toVersion(target.def, o);
   const inScope = (o: StoredObject) =>
     (target.namespace === '' || o.metadata.namespace === target.namespace) &&

@@ -3,6 +3,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Node, Pod, PodStatus, Secret } from 'kubernetes-types/core/v1.js';
 import type { KubeObject, StoredObject } from '../api/object.js';
+import {
+  CONFIG_HASH_ANNOTATION,
+  CONFIG_MIRROR_ANNOTATION,
+  CONFIG_SOURCE_ANNOTATION,
+} from '../api/pod-annotations.js';
 import { kubeTime } from '../api/time.js';
 import { parseDockerConfig, type CredentialMap } from '../image/registry/docker-config.js';
 import type { PodRuntimeState } from '../runtime/runtime.js';
@@ -12,10 +17,8 @@ import type { Logger } from '../util/log.js';
 import type { PodStatusSink } from './kubelet.js';
 import { nodeConditions, nodeObject, type NodeFacts } from './node-object.js';
 import type { ContainerWaitingInfo, KubeletPodFacts } from './status/facts.js';
-import { CONFIG_HASH_ANNOTATION, CONFIG_SOURCE_ANNOTATION } from './static-pods.js';
 import { computePodStatus, podStatusEqual } from './status/pod-status.js';
 
-export const MIRROR_ANNOTATION = 'kubernetes.io/config.mirror';
 /** kubelet's --node-status-update-frequency, also the lease renewal interval here. */
 const HEARTBEAT_MS = 10_000;
 /** kubelet's --node-lease-duration-seconds. */
@@ -148,7 +151,7 @@ export class ApiBridge implements PodStatusSink {
     const existing = this.store.get('pods', meta.namespace ?? 'default', meta.name ?? '');
     if (
       existing &&
-      existing.metadata.annotations?.[MIRROR_ANNOTATION] === hash &&
+      existing.metadata.annotations?.[CONFIG_MIRROR_ANNOTATION] === hash &&
       !existing.metadata.deletionTimestamp
     )
       return existing;
@@ -162,7 +165,7 @@ export class ApiBridge implements PodStatusSink {
         uid: randomUUID(),
         creationTimestamp: kubeTime(now),
         generation: 1,
-        annotations: { ...meta.annotations, [MIRROR_ANNOTATION]: hash },
+        annotations: { ...meta.annotations, [CONFIG_MIRROR_ANNOTATION]: hash },
         ownerReferences: [
           { apiVersion: 'v1', kind: 'Node', name: this.node.name, uid: this.nodeUid, controller: true },
         ],
@@ -252,5 +255,5 @@ function isStatic(pod: Pod): boolean {
 }
 
 function isMirror(pod: Pod): boolean {
-  return pod.metadata?.annotations?.[MIRROR_ANNOTATION] !== undefined;
+  return pod.metadata?.annotations?.[CONFIG_MIRROR_ANNOTATION] !== undefined;
 }

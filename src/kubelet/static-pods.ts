@@ -4,6 +4,11 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import { parseManifests, type ManifestError } from '../api/manifest.js';
+import {
+  CONFIG_HASH_ANNOTATION,
+  CONFIG_SEEN_ANNOTATION,
+  CONFIG_SOURCE_ANNOTATION,
+} from '../api/pod-annotations.js';
 import type { Logger } from '../util/log.js';
 
 export interface StaticPodSet {
@@ -11,10 +16,6 @@ export interface StaticPodSet {
   errors: ManifestError[];
 }
 
-/** Annotations the kubelet puts on static pods (pkg/kubelet/types/pod_update.go). */
-export const CONFIG_SOURCE_ANNOTATION = 'kubernetes.io/config.source';
-export const CONFIG_HASH_ANNOTATION = 'kubernetes.io/config.hash';
-export const CONFIG_SEEN_ANNOTATION = 'kubernetes.io/config.seen';
 /** Coalesces the burst of events one save makes (write, rename) without delaying a pod noticeably. */
 const MANIFEST_DEBOUNCE_MS = 20;
 const MANIFEST_EXTENSIONS = /\.(ya?ml|json)$/;
