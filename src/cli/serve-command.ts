@@ -7,7 +7,7 @@ import { ApiServer } from '../apiserver/server.js';
 import { NamespaceController, ensureInitialNamespaces } from '../apiserver/namespace-controller.js';
 import { ApiBridge } from '../kubelet/api-bridge.js';
 import { MetricsCollector } from '../kubelet/metrics.js';
-import { readNodeFacts } from '../kubelet/node-object.js';
+import { nodeAllocatable, readNodeFacts } from '../kubelet/node-object.js';
 import { StoreEventRecorder } from '../kubelet/store-events.js';
 import { ObjectStore } from '../store/object-store.js';
 import { run } from '../util/exec.js';
@@ -85,11 +85,8 @@ async function serve(o: ServeOptions): Promise<void> {
   ensureInitialNamespaces(store);
   const namespaces = new NamespaceController(store, logger);
   namespaces.start();
-  const bridge = new ApiBridge(
-    store,
-    await readNodeFacts(o.nodeName, o.dataDir, await runtimeVersion()),
-    logger,
-  );
+  const node = await readNodeFacts(o.nodeName, o.dataDir, await runtimeVersion());
+  const bridge = new ApiBridge(store, node, logger);
   const events = new StoreEventRecorder(store, o.nodeName, logger);
   const puller = registryPuller({
     store: images,
@@ -107,6 +104,8 @@ async function serve(o: ServeOptions): Promise<void> {
     podPidsLimit: Number(o.podPidsLimit),
     shmSizeBytes: 64 * 1024 * 1024,
     sources: o.manifests ? ['file', 'api'] : ['api'],
+    nodeIP: node.internalIP,
+    allocatable: nodeAllocatable(node),
     status: bridge,
   });
   const loadManifests = async (): Promise<void> => {

@@ -10,14 +10,12 @@ import {
 } from '../api/pod-annotations.js';
 import { kubeTime } from '../api/time.js';
 import { parseDockerConfig, type CredentialMap } from '../image/registry/docker-config.js';
-import type { PodRuntimeState } from '../runtime/runtime.js';
 import { NotFoundError } from '../store/errors.js';
 import type { ObjectStore } from '../store/object-store.js';
 import type { Logger } from '../util/log.js';
 import type { PodStatusSink } from './kubelet.js';
 import { nodeConditions, nodeObject, type NodeFacts } from './node-object.js';
-import type { ContainerWaitingInfo, KubeletPodFacts } from './status/facts.js';
-import { computePodStatus, podStatusEqual } from './status/pod-status.js';
+import { podStatusEqual } from './status/pod-status.js';
 
 /** kubelet's --node-status-update-frequency, also the lease renewal interval here. */
 const HEARTBEAT_MS = 10_000;
@@ -71,15 +69,15 @@ export class ApiBridge implements PodStatusSink {
     clearInterval(this.heartbeat);
   }
 
-  async report(
-    pod: Pod,
-    state: PodRuntimeState,
-    waiting: ReadonlyMap<string, ContainerWaitingInfo>,
-  ): Promise<void> {
+  stored(pod: Pod): PodStatus | undefined {
+    const target = isStatic(pod) ? this.mirrorOf(pod) : this.current(pod);
+    return (target as unknown as Pod | undefined)?.status;
+  }
+
+  async write(pod: Pod, status: PodStatus): Promise<void> {
     const target = isStatic(pod) ? this.ensureMirror(pod) : this.current(pod);
     if (target === undefined) return;
     const previous = (target as unknown as Pod).status;
-    const status = computePodStatus(pod, state, this.facts(state, waiting), previous, new Date());
     if (previous && podStatusEqual(previous, status)) return;
     this.writeStatus(target, status);
   }
@@ -116,19 +114,6 @@ export class ApiBridge implements PodStatusSink {
     return credentials;
   }
 
-  private facts(state: PodRuntimeState, waiting: ReadonlyMap<string, ContainerWaitingInfo>): KubeletPodFacts {
-    const sandbox = state.sandboxes.find((s) => s.state === 'ready') ?? state.sandboxes[0];
-    return {
-      waiting,
-      terminationMessages: new Map<string, string>(),
-      readiness: new Map<string, boolean>(),
-      started: new Map<string, boolean>(),
-      hostIP: this.node.internalIP,
-      podIPs: sandbox?.record.ips ?? [],
-      terminating: false,
-    };
-  }
-
   private current(pod: Pod): StoredObject | undefined {
     const found = this.store.get('pods', pod.metadata?.namespace ?? '', pod.metadata?.name ?? '');
     return found?.metadata.uid === pod.metadata?.uid ? found : undefined;
@@ -148,13 +133,9 @@ export class ApiBridge implements PodStatusSink {
   private ensureMirror(pod: Pod): StoredObject | undefined {
     const meta = pod.metadata ?? {};
     const hash = meta.annotations?.[CONFIG_HASH_ANNOTATION] ?? '';
+    const current = this.mirrorOf(pod);
+    if (current) return current;
     const existing = this.store.get('pods', meta.namespace ?? 'default', meta.name ?? '');
-    if (
-      existing &&
-      existing.metadata.annotations?.[CONFIG_MIRROR_ANNOTATION] === hash &&
-      !existing.metadata.deletionTimestamp
-    )
-      return existing;
     if (existing) this.store.delete('pods', existing.metadata.namespace ?? '', existing.metadata.name);
     const now = new Date();
     const mirror: KubeObject = {
@@ -174,6 +155,17 @@ export class ApiBridge implements PodStatusSink {
       status: { phase: 'Pending' },
     };
     return this.store.create('pods', mirror);
+  }
+
+  /** The mirror pod made from this version of the static pod, unless it is being deleted. */
+  private mirrorOf(pod: Pod): StoredObject | undefined {
+    const meta = pod.metadata ?? {};
+    const hash = meta.annotations?.[CONFIG_HASH_ANNOTATION] ?? '';
+    const existing = this.store.get('pods', meta.namespace ?? 'default', meta.name ?? '');
+    const current =
+      existing?.metadata.annotations?.[CONFIG_MIRROR_ANNOTATION] === hash &&
+      !existing.metadata.deletionTimestamp;
+    return current ? existing : undefined;
   }
 
   private dropMirror(pod: Pod): void {

@@ -1,14 +1,22 @@
-import type { Pod } from 'kubernetes-types/core/v1.js';
+import type { Pod, PodStatus } from 'kubernetes-types/core/v1.js';
 import { burstableQosCpuShares } from '../api/resources.js';
-import type { Logger } from '../util/log.js';
-import { gracePeriod, PodWorker, type PodWorkerDeps } from './pod-worker.js';
-import type { ContainerWaitingInfo } from './status/facts.js';
 import type { PodRuntimeState } from '../runtime/runtime.js';
+import type { Logger } from '../util/log.js';
+import { pastActiveDeadline } from './active-deadline.js';
+import type { NodeAllocatable } from './node-object.js';
+import { admitPod } from './pod-admission.js';
+import { gracePeriod, PodWorker, type PodWorkerDeps } from './pod-worker.js';
+import type { PodFailure } from './status/facts.js';
+import { computePodStatus, isPodTerminal } from './status/pod-status.js';
+import { rejectedPodStatus } from './status/rejected-pod-status.js';
+import { TerminationMessages } from './termination-messages.js';
 
-/** Where pod status goes: the API server's store (through the mirror pod for a static pod), or nowhere. */
+/** Where pod status goes: the API server's store (through the mirror pod for a static pod). */
 export interface PodStatusSink {
-  /** After every sync: what the runtime shows now, and why containers are waiting. */
-  report(pod: Pod, state: PodRuntimeState, waiting: ReadonlyMap<string, ContainerWaitingInfo>): Promise<void>;
+  /** The status stored for the pod, the base of the first status this kubelet process computes for it. */
+  stored(pod: Pod): PodStatus | undefined;
+  /** Writes the status when it differs from the stored one. */
+  write(pod: Pod, status: PodStatus): Promise<void>;
   /** A pod marked for deletion has been stopped and torn down: it may go for good. */
   terminated(pod: Pod): Promise<void>;
 }
@@ -16,6 +24,9 @@ export interface PodStatusSink {
 export interface KubeletDeps extends PodWorkerDeps {
   /** The pod sources (`file`, `api`); orphans are removed only once each has reported (kubelet sourcesReady). */
   sources: readonly string[];
+  /** The node's address, reported as each pod's hostIP. */
+  nodeIP: string;
+  allocatable: NodeAllocatable;
   status?: PodStatusSink;
 }
 
@@ -31,7 +42,9 @@ interface PodSlot {
 
 /**
  * Drives every pod toward its spec: one serialized worker per pod UID, woken by changes to the desired set, by
- * container exits and by the periodic relist; pods that are no longer desired are stopped and removed.
+ * container exits and by the periodic relist; pods that are no longer desired are stopped and removed. It also
+ * holds what the kubelet's status manager and admission hold: the last status of each pod and which pods were
+ * admitted or rejected.
  */
 export class Kubelet {
   private readonly slots = new Map<string, PodSlot>();
@@ -44,10 +57,18 @@ export class Kubelet {
    */
   private sourcesReady = false;
   private readonly bySource = new Map<string, Pod[]>();
+  private readonly statuses = new Map<string, PodStatus>();
+  /** Pods admitted by this process, and the rejected ones with why; a pod is admitted once, when first seen. */
+  private readonly admitted = new Set<string>();
+  private readonly rejected = new Map<string, PodFailure>();
+  /** Pods failed past their activeDeadlineSeconds. */
+  private readonly expired = new Map<string, PodFailure>();
+  private readonly messages: TerminationMessages;
 
   constructor(private readonly deps: KubeletDeps) {
     this.worker = new PodWorker(deps);
     this.logger = deps.logger;
+    this.messages = new TerminationMessages(deps.runtime.paths);
   }
 
   /** Replaces one source's pods; the desired set is the union of every source's. */
@@ -60,11 +81,30 @@ export class Kubelet {
   private setDesiredPods(pods: Pod[]): void {
     const wanted = new Map(pods.map((p) => [p.metadata?.uid ?? '', p]));
     for (const [uid, slot] of this.slots) if (!wanted.has(uid)) this.schedule(uid, slot, undefined);
+    // HandlePodAdditions admits new pods oldest first, each against those admitted before it.
+    for (const pod of [...wanted.values()].sort(byCreation)) this.admit(pod);
     for (const [uid, pod] of wanted) this.schedule(uid, this.slot(uid), pod);
     // The burstable QoS cgroup's shares are the sum of its pods' requests (kubelet qos_container_manager_linux.go).
     this.deps.runtime.cgroups
       .setBurstableCpuShares(burstableQosCpuShares(pods))
       .catch((err: unknown) => this.logger.error({ err }, 'updating the burstable QoS cgroup failed'));
+  }
+
+  /** kubelet canAdmitPod + rejectPod: a pod that does not fit fails at once with the reason as a Warning event. */
+  private admit(pod: Pod): void {
+    const uid = pod.metadata?.uid ?? '';
+    if (this.admitted.has(uid) || this.rejected.has(uid)) return;
+    if (pod.metadata?.deletionTimestamp || isPodTerminal(this.lastStatus(pod))) return;
+    const active = [...this.slots.entries()]
+      .filter(([id, s]) => this.admitted.has(id) && s.pod && !isPodTerminal(this.lastStatus(s.pod)))
+      .map(([, s]) => s.pod as Pod);
+    const rejection = admitPod(pod, active, this.deps.allocatable);
+    if (!rejection) {
+      this.admitted.add(uid);
+      return;
+    }
+    this.deps.events.record(pod, { type: 'Warning', ...rejection });
+    this.rejected.set(uid, { reason: rejection.reason, message: `Pod was rejected: ${rejection.message}` });
   }
 
   async start(): Promise<void> {
@@ -136,19 +176,10 @@ export class Kubelet {
   private async work(uid: string, slot: PodSlot, previous: Pod | undefined): Promise<void> {
     const pod = slot.pod;
     try {
-      if (pod?.metadata?.deletionTimestamp) {
-        // kubectl delete: stop within the pod's grace period, tear down, then let the API object go.
-        await this.worker.kill(uid, gracePeriod(pod));
-        await this.deps.status?.terminated(pod);
-      } else if (pod) {
-        await this.worker.sync(pod);
-        if (this.deps.status) {
-          const state = await this.deps.runtime.podState(uid);
-          await this.deps.status.report(pod, state, this.worker.waitingReasons(uid));
-        }
-      } else {
-        await this.worker.kill(uid, previous ? gracePeriod(previous) : 30);
-        if (!slot.pod) this.slots.delete(uid);
+      if (pod) await this.syncPod(uid, pod);
+      else {
+        await this.worker.kill(uid, previous ? gracePeriod(previous) : 30, previous);
+        if (!slot.pod) this.forget(uid);
       }
       slot.lastError = undefined;
     } catch (err) {
@@ -159,4 +190,93 @@ export class Kubelet {
       slot.lastError = message;
     }
   }
+
+  /**
+   * The pod worker's three states: deleted (stop, write the last status, let the object go), terminal (finished,
+   * rejected or past its deadline: stop what still runs, keep the containers for their logs) and running.
+   */
+  private async syncPod(uid: string, pod: Pod): Promise<void> {
+    if (pod.metadata?.deletionTimestamp) {
+      // kubectl delete: stop within the pod's grace period, write the last status and let the API object go; the
+      // pod's removal from the desired set then tears it down.
+      await this.worker.stopPod(uid, gracePeriod(pod), pod);
+      await this.updateStatus(pod, await this.deps.runtime.podState(uid), { terminating: true });
+      await this.deps.status?.terminated(pod);
+      return;
+    }
+    const rejection = this.rejected.get(uid);
+    if (rejection) {
+      await this.writeStatus(pod, rejectedPodStatus(pod, rejection, this.lastStatus(pod), new Date()));
+      return;
+    }
+    const failure = this.expired.get(uid) ?? this.deadlineFailure(pod);
+    if (failure || isPodTerminal(this.lastStatus(pod))) {
+      await this.worker.stopPod(uid, gracePeriod(pod), pod);
+      await this.updateStatus(pod, await this.deps.runtime.podState(uid), { terminating: true, failure });
+      return;
+    }
+    const state = await this.worker.sync(pod);
+    const status = await this.updateStatus(pod, state, {});
+    if (isPodTerminal(status)) await this.syncPod(uid, pod);
+  }
+
+  /** activeDeadlineSeconds, counted from the status' startTime (pkg/kubelet/active_deadline.go). */
+  private deadlineFailure(pod: Pod): PodFailure | undefined {
+    const failure = pastActiveDeadline(pod, this.lastStatus(pod)?.startTime, new Date());
+    if (failure) {
+      this.expired.set(pod.metadata?.uid ?? '', failure);
+      this.deps.events.record(pod, { type: 'Normal', ...failure });
+    }
+    return failure;
+  }
+
+  private lastStatus(pod: Pod): PodStatus | undefined {
+    return this.statuses.get(pod.metadata?.uid ?? '') ?? this.deps.status?.stored(pod) ?? pod.status;
+  }
+
+  /** The status manager's step: compute from the runtime and the kubelet's facts, remember, write. */
+  private async updateStatus(
+    pod: Pod,
+    state: PodRuntimeState,
+    verdict: { terminating?: boolean; failure?: PodFailure | undefined },
+  ): Promise<PodStatus> {
+    const uid = pod.metadata?.uid ?? '';
+    const sandbox = state.sandboxes.find((s) => s.state === 'ready');
+    const status = computePodStatus(
+      pod,
+      state,
+      {
+        waiting: this.worker.waitingReasons(uid),
+        terminationMessages: await this.messages.of(pod, state.containers),
+        readiness: new Map<string, boolean>(),
+        started: new Map<string, boolean>(),
+        hostIP: this.deps.nodeIP,
+        podIPs: sandbox?.record.ips ?? [],
+        terminating: verdict.terminating === true,
+        ...(verdict.failure ? { failure: verdict.failure } : {}),
+      },
+      this.lastStatus(pod),
+      new Date(),
+    );
+    await this.writeStatus(pod, status);
+    return status;
+  }
+
+  private async writeStatus(pod: Pod, status: PodStatus): Promise<void> {
+    this.statuses.set(pod.metadata?.uid ?? '', status);
+    await this.deps.status?.write(pod, status);
+  }
+
+  private forget(uid: string): void {
+    this.slots.delete(uid);
+    this.statuses.delete(uid);
+    this.admitted.delete(uid);
+    this.rejected.delete(uid);
+    this.expired.delete(uid);
+    this.messages.forgetPod(uid);
+  }
+}
+
+function byCreation(a: Pod, b: Pod): number {
+  return Date.parse(a.metadata?.creationTimestamp ?? '') - Date.parse(b.metadata?.creationTimestamp ?? '');
 }

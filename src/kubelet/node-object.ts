@@ -45,6 +45,24 @@ export async function readNodeFacts(
   };
 }
 
+/** The kubelet's default hard eviction threshold memory.available<100Mi, held back from allocatable. */
+const EVICTION_HARD_MEMORY_BYTES = 100 * 1024 * 1024;
+
+/** What pods may request on this node: capacity less the hard eviction threshold (no kube/system reservations). */
+export interface NodeAllocatable {
+  milliCpu: bigint;
+  memoryBytes: bigint;
+  pods: number;
+}
+
+export function nodeAllocatable(f: NodeFacts): NodeAllocatable {
+  return {
+    milliCpu: BigInt(f.cpus) * 1000n,
+    memoryBytes: BigInt(Math.max(0, f.memoryBytes - EVICTION_HARD_MEMORY_BYTES)),
+    pods: MAX_PODS,
+  };
+}
+
 /** The Node object's labels, capacity, addresses and info; conditions come from nodeConditions. */
 export function nodeObject(f: NodeFacts, conditions: NodeCondition[]): Node {
   const capacity = {
@@ -75,7 +93,10 @@ export function nodeObject(f: NodeFacts, conditions: NodeCondition[]): Node {
     spec: {},
     status: {
       capacity,
-      allocatable: { ...capacity },
+      allocatable: {
+        ...capacity,
+        memory: `${nodeAllocatable(f).memoryBytes / 1024n}Ki`,
+      },
       conditions,
       addresses: [
         { type: 'InternalIP', address: f.internalIP },

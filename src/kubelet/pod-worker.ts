@@ -49,7 +49,8 @@ export class PodWorker {
     return this.waiting.get(podUid) ?? new Map();
   }
 
-  async sync(pod: Pod): Promise<void> {
+  /** Returns the pod's runtime state after the step. */
+  async sync(pod: Pod): Promise<PodRuntimeState> {
     const uid = pod.metadata?.uid ?? '';
     const state = await this.deps.runtime.podState(uid);
     // Taken before a dead sandbox is replaced: restart counts carry over to the new sandbox, as on the kubelet.
@@ -67,9 +68,15 @@ export class PodWorker {
         policy,
         volumePaths,
       });
-      if (!done) return; // init containers and sidecars run one at a time, in order
+      if (!done) break; // init containers and sidecars run one at a time, in order
     }
     await this.removeDeadInstances(state, latest);
+    const after = await this.deps.runtime.podState(uid);
+    if (!regularContainersDone(pod, latest, policy)) return after;
+    // computePodActions KillPod: with every regular container finished for good, sidecars must not keep the pod
+    // running; they are stopped (in reverse order) and the pod goes terminal.
+    await this.stopContainers(after, gracePeriod(pod), pod);
+    return this.deps.runtime.podState(uid);
   }
 
   /** Returns whether the next container in start order may go ahead. */
@@ -90,6 +97,12 @@ export class PodWorker {
     if (current && (current.state === 'running' || current.state === 'created')) {
       if (current.record.specHash !== containerSpecHash(container)) {
         log.info('container definition changed, will be restarted');
+        this.deps.events.record(pod, {
+          type: 'Normal',
+          reason: 'Killing',
+          message: `Container ${container.name} definition changed, will be restarted`,
+          fieldPath: containerFieldPath(pod, container.name),
+        });
         await this.deps.runtime.containers.stop(current.record.id, gracePeriod(pod));
         return false;
       }
@@ -224,18 +237,21 @@ export class PodWorker {
     }
   }
 
-  /** Stops every container (regular ones in parallel, then sidecars in reverse order), then tears the pod down. */
-  async kill(podUid: string, graceSeconds: number): Promise<void> {
+  /**
+   * A finished pod (kubelet syncTerminatingPod): stops what still runs (sidecars, or everything when the pod failed
+   * as a whole) and its sandbox, and keeps the containers for their status and logs.
+   */
+  async stopPod(podUid: string, graceSeconds: number, pod: Pod): Promise<void> {
     const state = await this.deps.runtime.podState(podUid);
-    const stop = (kinds: ContainerKind[]) =>
-      state.containers.filter(
-        (c) => kinds.includes(c.record.kind) && (c.state === 'running' || c.state === 'created'),
-      );
-    await Promise.all(
-      stop(['regular', 'init']).map((c) => this.deps.runtime.containers.stop(c.record.id, graceSeconds)),
-    );
-    for (const c of stop(['sidecar']).reverse())
-      await this.deps.runtime.containers.stop(c.record.id, graceSeconds);
+    await this.stopContainers(state, graceSeconds, pod);
+    for (const s of state.sandboxes.filter((s) => s.state === 'ready'))
+      await this.deps.runtime.sandboxes.stop(s.record.id);
+  }
+
+  /** Stops every container and tears the pod down: the pod was deleted or is no longer wanted. */
+  async kill(podUid: string, graceSeconds: number, pod: Pod | undefined): Promise<void> {
+    const state = await this.deps.runtime.podState(podUid);
+    await this.stopContainers(state, graceSeconds, pod);
     for (const s of state.sandboxes) await this.removeSandbox(s.record.id, state, 0);
     const first = state.containers[0]?.record ?? state.sandboxes[0]?.record;
     const podDir = this.deps.runtime.paths.pod(podUid);
@@ -250,6 +266,27 @@ export class PodWorker {
     this.backoff.forgetPod(podUid);
     this.deps.images.forgetPod(podUid);
     this.waiting.delete(podUid);
+  }
+
+  /** Regular containers in parallel, then sidecars in reverse spec order (kuberuntime_termination_order.go). */
+  private async stopContainers(state: PodRuntimeState, graceSeconds: number, pod: Pod | undefined) {
+    const running = (kinds: ContainerKind[]) =>
+      state.containers.filter(
+        (c) => kinds.includes(c.record.kind) && (c.state === 'running' || c.state === 'created'),
+      );
+    const stop = (c: ContainerStatus) => {
+      if (pod) {
+        this.deps.events.record(pod, {
+          type: 'Normal',
+          reason: 'Killing',
+          message: `Stopping container ${c.record.name}`,
+          fieldPath: containerFieldPath(pod, c.record.name),
+        });
+      }
+      return this.deps.runtime.containers.stop(c.record.id, graceSeconds);
+    };
+    await Promise.all(running(['regular', 'init']).map(stop));
+    for (const c of running(['sidecar']).reverse()) await stop(c);
   }
 }
 
@@ -277,6 +314,14 @@ function latestInstances(containers: ContainerStatus[]): Map<string, ContainerSt
     if (!seen || c.record.attempt > seen.record.attempt) latest.set(c.record.name, c);
   }
   return latest;
+}
+
+/** Every regular container has run and exited, and none will restart under the pod's policy. */
+function regularContainersDone(pod: Pod, latest: Map<string, ContainerStatus>, policy: string): boolean {
+  return (pod.spec?.containers ?? []).every((c) => {
+    const instance = latest.get(c.name);
+    return instance?.state === 'exited' && !shouldRestart('regular', policy, instance.exitCode ?? 1);
+  });
 }
 
 /** Sidecars always restart; a failed init container restarts unless the pod's policy is Never (spec §1). */

@@ -113,7 +113,7 @@ export class ContainerManager {
       `upperdir=${join(dir, 'upper')}`,
       `workdir=${join(dir, 'work')}`,
     ]);
-    const terminationLog = join(dir, 'termination-log');
+    const terminationLog = this.paths.terminationLog(record.id);
     await writeFile(terminationLog, '', { mode: 0o666 });
     await ensureDir(dirname(record.logPath));
     const podDir = this.paths.pod(sandbox.podUid);

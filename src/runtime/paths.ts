@@ -45,6 +45,10 @@ export class RuntimePaths {
   containerLog(namespace: string, podName: string, uid: string, container: string, attempt: number): string {
     return join(this.podLogDir(namespace, podName, uid), container, `${attempt}.log`);
   }
+  /** The file bind-mounted at the container's terminationMessagePath. */
+  terminationLog(id: string): string {
+    return join(this.container(id), 'termination-log');
+  }
   exitFile(id: string): string {
     return join(this.exitDir, id);
   }

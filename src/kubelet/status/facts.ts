@@ -18,6 +18,12 @@ export interface ImageNames {
   repoDigest?: string;
 }
 
+/** A pod-level failure: the phase is Failed with this reason and message (kubelet rejectPod, activeDeadlineHandler). */
+export interface PodFailure {
+  reason: string;
+  message: string;
+}
+
 export interface KubeletPodFacts {
   /** Per container name: why it is waiting. Applied only while the container is due to (re)start. */
   waiting: ReadonlyMap<string, ContainerWaitingInfo>;
@@ -34,6 +40,11 @@ export interface KubeletPodFacts {
   podIPs: string[];
   /** The deletion was seen and the containers are being (or have been) stopped. */
   terminating: boolean;
+  /**
+   * The kubelet's verdict that fails the whole pod whatever its containers say: admission refused it (`OutOfcpu`),
+   * or it outlived activeDeadlineSeconds (`DeadlineExceeded`).
+   */
+  failure?: PodFailure;
   /** Per image ID (config digest): the names to report; absent means the image ID itself. */
   images?: ReadonlyMap<string, ImageNames>;
 }

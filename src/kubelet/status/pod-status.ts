@@ -33,19 +33,21 @@ export function computePodStatus(
     : undefined;
   applyProbeResults('init', pod.spec?.initContainers ?? [], init, facts);
   applyProbeResults('regular', pod.spec?.containers ?? [], regular, facts);
-  const phase = mergePhase(
-    pod,
-    old,
-    computePodPhase({
-      pod,
-      statuses: [...regular, ...init],
-      podIsTerminal: facts.terminating,
-      podHasInitialized: hasActiveRegularContainer(pod, runtime),
-    }),
-  );
+  const phase = facts.failure
+    ? 'Failed'
+    : mergePhase(
+        pod,
+        old,
+        computePodPhase({
+          pod,
+          statuses: [...regular, ...init],
+          podIsTerminal: facts.terminating,
+          podHasInitialized: hasActiveRegularContainer(pod, runtime),
+        }),
+      );
   const status: PodStatus = {
     phase,
-    ...phaseReason(old, pod.status, phase),
+    ...(facts.failure ?? phaseReason(old, pod.status, phase)),
     conditions: computePodConditions({
       pod,
       phase,
