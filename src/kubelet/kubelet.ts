@@ -33,11 +33,19 @@ export interface KubeletDeps extends PodWorkerDeps {
 /** How often the runtime is relisted to catch what no event reported (the kubelet's PLEG relist is 1 s). */
 export const RELIST_INTERVAL_MS = 1000;
 
+/** How often a settled pod is synced anyway (the kubelet's --sync-frequency). */
+export const RESYNC_INTERVAL_MS = 60_000;
+
 interface PodSlot {
   pod: Pod | undefined;
   running: Promise<void> | undefined;
   dirty: boolean;
   lastError: string | undefined;
+  /**
+   * What the runtime showed after the last sync, when that sync left the pod settled (every container running, or
+   * the pod finished): the relist wakes the worker only when the runtime shows something else.
+   */
+  settled: { fingerprint: string; at: number } | undefined;
 }
 
 /**
@@ -127,15 +135,26 @@ export class Kubelet {
     }
   }
 
-  /** Includes runtime pods nobody asked for (left by a removed manifest while podlet was down). */
+  /**
+   * The PLEG: observes every pod in the runtime and wakes the workers of pods that are not settled or whose
+   * containers changed; includes runtime pods nobody asked for (left by a removed manifest while podlet was down).
+   */
   private async relist(): Promise<void> {
     try {
+      const observed = new Map((await this.deps.runtime.listPods()).map((p) => [p.podUid, p]));
       if (this.sourcesReady) {
-        for (const uid of await this.deps.runtime.podUids()) {
+        for (const uid of observed.keys()) {
           if (!this.slots.has(uid)) this.schedule(uid, this.slot(uid), undefined);
         }
       }
-      for (const [uid, slot] of this.slots) this.schedule(uid, slot, slot.pod);
+      const now = Date.now();
+      for (const [uid, slot] of this.slots) {
+        const state = observed.get(uid) ?? { podUid: uid, sandboxes: [], containers: [] };
+        const settled = slot.settled;
+        if (settled && settled.fingerprint === fingerprint(state) && now - settled.at < RESYNC_INTERVAL_MS)
+          continue;
+        this.schedule(uid, slot, slot.pod);
+      }
     } catch (err) {
       this.logger.error({ err }, 'relist failed');
     }
@@ -152,7 +171,13 @@ export class Kubelet {
     if (!slot)
       this.slots.set(
         uid,
-        (slot = { pod: undefined, running: undefined, dirty: false, lastError: undefined }),
+        (slot = {
+          pod: undefined,
+          running: undefined,
+          dirty: false,
+          lastError: undefined,
+          settled: undefined,
+        }),
       );
     return slot;
   }
@@ -160,6 +185,7 @@ export class Kubelet {
   private schedule(uid: string, slot: PodSlot, pod: Pod | undefined): void {
     const previous = slot.pod;
     slot.pod = pod;
+    slot.settled = undefined;
     if (slot.running) {
       slot.dirty = true;
       return;
@@ -176,8 +202,11 @@ export class Kubelet {
   private async work(uid: string, slot: PodSlot, previous: Pod | undefined): Promise<void> {
     const pod = slot.pod;
     try {
-      if (pod) await this.syncPod(uid, pod);
-      else {
+      if (pod) {
+        const { state, status } = await this.syncPod(uid, pod);
+        if (!slot.dirty && isSettled(pod, status))
+          slot.settled = { fingerprint: fingerprint(state), at: Date.now() };
+      } else {
         await this.worker.kill(uid, previous ? gracePeriod(previous) : 30, previous);
         if (!slot.pod) this.forget(uid);
       }
@@ -195,29 +224,31 @@ export class Kubelet {
    * The pod worker's three states: deleted (stop, write the last status, let the object go), terminal (finished,
    * rejected or past its deadline: stop what still runs, keep the containers for their logs) and running.
    */
-  private async syncPod(uid: string, pod: Pod): Promise<void> {
+  private async syncPod(uid: string, pod: Pod): Promise<SyncResult> {
     if (pod.metadata?.deletionTimestamp) {
       // kubectl delete: stop within the pod's grace period, write the last status and let the API object go; the
       // pod's removal from the desired set then tears it down.
       await this.worker.stopPod(uid, gracePeriod(pod), pod);
-      await this.updateStatus(pod, await this.deps.runtime.podState(uid), { terminating: true });
+      const state = await this.deps.runtime.podState(uid);
+      const status = await this.updateStatus(pod, state, { terminating: true });
       await this.deps.status?.terminated(pod);
-      return;
+      return { state, status };
     }
     const rejection = this.rejected.get(uid);
     if (rejection) {
-      await this.writeStatus(pod, rejectedPodStatus(pod, rejection, this.lastStatus(pod), new Date()));
-      return;
+      const status = rejectedPodStatus(pod, rejection, this.lastStatus(pod), new Date());
+      await this.writeStatus(pod, status);
+      return { state: await this.deps.runtime.podState(uid), status };
     }
     const failure = this.expired.get(uid) ?? this.deadlineFailure(pod);
     if (failure || isPodTerminal(this.lastStatus(pod))) {
       await this.worker.stopPod(uid, gracePeriod(pod), pod);
-      await this.updateStatus(pod, await this.deps.runtime.podState(uid), { terminating: true, failure });
-      return;
+      const state = await this.deps.runtime.podState(uid);
+      return { state, status: await this.updateStatus(pod, state, { terminating: true, failure }) };
     }
     const state = await this.worker.sync(pod);
     const status = await this.updateStatus(pod, state, {});
-    if (isPodTerminal(status)) await this.syncPod(uid, pod);
+    return isPodTerminal(status) ? this.syncPod(uid, pod) : { state, status };
   }
 
   /** activeDeadlineSeconds, counted from the status' startTime (pkg/kubelet/active_deadline.go). */
@@ -275,6 +306,38 @@ export class Kubelet {
     this.expired.delete(uid);
     this.messages.forgetPod(uid);
   }
+}
+
+interface SyncResult {
+  state: PodRuntimeState;
+  status: PodStatus;
+}
+
+/**
+ * Nothing for the worker to do until something changes: the pod finished, or every container runs and no deadline
+ * is pending. Pods still starting, restarting or backing off are synced at every relist.
+ */
+function isSettled(pod: Pod, status: PodStatus): boolean {
+  if (isPodTerminal(status)) return true;
+  if (pod.spec?.activeDeadlineSeconds !== undefined) return false;
+  const containers = [...(status.initContainerStatuses ?? []), ...(status.containerStatuses ?? [])];
+  const sidecars = new Set(
+    (pod.spec?.initContainers ?? []).filter((c) => c.restartPolicy === 'Always').map((c) => c.name),
+  );
+  return containers.every((c) =>
+    sidecars.has(c.name) || (status.containerStatuses ?? []).includes(c)
+      ? c.state?.running !== undefined
+      : c.state?.terminated?.exitCode === 0,
+  );
+}
+
+/** The runtime's view of a pod that the relist compares: which instances exist and in which state. */
+function fingerprint(state: PodRuntimeState): string {
+  const parts = [
+    ...state.sandboxes.map((s) => `${s.record.id}:${s.state}`),
+    ...state.containers.map((c) => `${c.record.id}:${c.state}`),
+  ];
+  return parts.sort().join(',');
 }
 
 function byCreation(a: Pod, b: Pod): number {

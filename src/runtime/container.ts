@@ -12,6 +12,7 @@ import { buildContainerSpec, stopSignal } from './oci/container-spec.js';
 import type { HostFacts } from './host-facts.js';
 import type { Mount } from './oci/types.js';
 import type { RuntimePaths } from './paths.js';
+import { RecordCache } from './record-cache.js';
 import type { Runc } from './runc.js';
 import type { ContainerKind, ContainerRecord, ContainerStatus, SandboxRecord } from './types.js';
 
@@ -39,6 +40,10 @@ interface ExitRecord {
 
 /** Containers: an overlayfs root per container, an OCI config, one conmon each, runc for the rest. */
 export class ContainerManager {
+  private readonly records: RecordCache<ContainerRecord>;
+  /** A container's exit, once seen, never changes: kept in memory so a relist does not read it again. */
+  private readonly exits = new Map<string, ExitRecord>();
+
   constructor(
     private readonly paths: RuntimePaths,
     private readonly runc: Runc,
@@ -46,7 +51,9 @@ export class ContainerManager {
     private readonly host: HostFacts,
     private readonly cgroupNamespace: boolean,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.records = new RecordCache(() => readContainerRecords(paths));
+  }
 
   async create(
     sandbox: SandboxRecord,
@@ -212,22 +219,33 @@ export class ContainerManager {
     await removeTree(this.paths.exitFile(id));
     await removeTree(join(this.paths.socketDir, id));
     await removeTree(dir);
+    await this.records.delete(id);
+    this.exits.delete(id);
   }
 
-  list(podUid?: string): Promise<ContainerStatus[]> {
-    return listContainers(this.paths, this.runc, this.cgroups, podUid);
+  async list(podUid?: string): Promise<ContainerStatus[]> {
+    const records = (await this.records.all()).filter((r) => podUid === undefined || r.podUid === podUid);
+    return Promise.all(
+      records.map((r) => observeContainer(this.paths, this.runc, this.cgroups, r, this.exits)),
+    );
+  }
+
+  /** Every record, without observing state (no runc call). */
+  all(): Promise<ContainerRecord[]> {
+    return this.records.all();
   }
 
   load(id: string): Promise<ContainerRecord | undefined> {
-    return loadContainer(this.paths, id);
+    return this.records.get(id);
   }
 
   status(record: ContainerRecord): Promise<ContainerStatus> {
-    return observeContainer(this.paths, this.runc, this.cgroups, record);
+    return observeContainer(this.paths, this.runc, this.cgroups, record, this.exits);
   }
 
   private async save(record: ContainerRecord): Promise<void> {
     await writeJsonAtomic(join(this.paths.container(record.id), 'container.json'), record);
+    await this.records.set(record);
   }
 }
 
@@ -263,17 +281,25 @@ async function observeContainer(
   runc: Runc,
   cgroups: CgroupManager,
   record: ContainerRecord,
+  exits = new Map<string, ExitRecord>(),
 ): Promise<ContainerStatus> {
-  const exitPath = join(paths.container(record.id), 'exit.json');
-  const saved = await readJsonIfExists<ExitRecord>(exitPath);
-  if (saved) return { record, state: 'exited', ...saved };
+  const known = exits.get(record.id);
+  if (known) return { record, state: 'exited', ...known };
   if (record.phase === 'creating') return { record, state: 'unknown', oomKilled: false };
+  // A live container first: most are, and it is the cheaper question.
   const state = await runc.state(record.id);
   if (state?.status === 'running') return { record, state: 'running', pid: state.pid, oomKilled: false };
   if (state?.status === 'created') return { record, state: 'created', oomKilled: false };
+  const exitPath = join(paths.container(record.id), 'exit.json');
+  const saved = await readJsonIfExists<ExitRecord>(exitPath);
+  if (saved) {
+    exits.set(record.id, saved);
+    return { record, state: 'exited', ...saved };
+  }
   const exit = await readExitFile(paths, cgroups, record);
   if (!exit) return { record, state: 'unknown', oomKilled: false };
   await writeJsonAtomic(exitPath, exit);
+  exits.set(record.id, exit);
   return { record, state: 'exited', ...exit };
 }
 

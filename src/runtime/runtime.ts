@@ -4,11 +4,11 @@ import { ensureDir } from '../util/fs.js';
 import type { Logger } from '../util/log.js';
 import { CgroupManager } from './cgroups/manager.js';
 import { detectCgroupMode } from './cgroups/detect.js';
-import { ContainerManager, readContainerRecords, type ContainerConfig } from './container.js';
+import { ContainerManager, type ContainerConfig } from './container.js';
 import { readHostFacts } from './host-facts.js';
 import { RuntimePaths } from './paths.js';
 import { Runc } from './runc.js';
-import { readSandboxRecords, SandboxManager, type SandboxConfig } from './sandbox.js';
+import { SandboxManager, type SandboxConfig } from './sandbox.js';
 import type { ContainerRecord, ContainerStatus, SandboxRecord, SandboxStatus } from './types.js';
 
 export interface RuntimeOptions {
@@ -122,10 +122,7 @@ export class ContainerRuntime {
 
   /** UIDs of every pod the runtime holds anything of, from the records alone (no runc call). */
   async podUids(): Promise<Set<string>> {
-    const [sandboxes, containers] = await Promise.all([
-      readSandboxRecords(this.paths),
-      readContainerRecords(this.paths),
-    ]);
+    const [sandboxes, containers] = await Promise.all([this.sandboxes.all(), this.containers.all()]);
     return new Set([...sandboxes, ...containers].map((r) => r.podUid));
   }
 

@@ -19,6 +19,7 @@ import { startConmon } from './conmon.js';
 import { buildSandboxSpec } from './oci/sandbox-spec.js';
 import type { HostFacts } from './host-facts.js';
 import type { RuntimePaths } from './paths.js';
+import { RecordCache } from './record-cache.js';
 import type { Runc } from './runc.js';
 import type { SandboxRecord, SandboxStatus } from './types.js';
 
@@ -44,13 +45,17 @@ const PAUSE_OOM_SCORE_ADJ = -998;
 
 /** Pod sandboxes: one catatonit ("pause") per pod owning its network, IPC, UTS (and shared PID) namespaces. */
 export class SandboxManager {
+  private readonly records: RecordCache<SandboxRecord>;
+
   constructor(
     private readonly paths: RuntimePaths,
     private readonly runc: Runc,
     private readonly network: PodNetwork,
     private readonly host: HostFacts,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.records = new RecordCache(() => readSandboxRecords(paths));
+  }
 
   async run(config: SandboxConfig): Promise<SandboxStatus> {
     const meta = config.pod.metadata ?? {};
@@ -181,14 +186,21 @@ export class SandboxManager {
     await removeTree(this.paths.exitFile(id));
     await removeTree(join(this.paths.socketDir, id));
     await removeTree(dir);
+    await this.records.delete(id);
   }
 
-  list(podUid?: string): Promise<SandboxStatus[]> {
-    return listSandboxes(this.paths, this.runc, podUid);
+  async list(podUid?: string): Promise<SandboxStatus[]> {
+    const records = (await this.records.all()).filter((r) => podUid === undefined || r.podUid === podUid);
+    return Promise.all(records.map((r) => observeSandbox(this.runc, r)));
+  }
+
+  /** Every record, without observing state (no runc call). */
+  all(): Promise<SandboxRecord[]> {
+    return this.records.all();
   }
 
   load(id: string): Promise<SandboxRecord | undefined> {
-    return loadSandbox(this.paths, id);
+    return this.records.get(id);
   }
 
   private status(record: SandboxRecord): Promise<SandboxStatus> {
@@ -197,6 +209,7 @@ export class SandboxManager {
 
   private async save(record: SandboxRecord): Promise<void> {
     await writeJsonAtomic(join(this.paths.sandbox(record.id), 'sandbox.json'), record);
+    await this.records.set(record);
   }
 }
 
