@@ -222,7 +222,8 @@ function tableOptions(ctx: RestContext, query: URLSearchParams, resourceVersion:
   };
 }
 
-function writeOptions(query: URLSearchParams): WriteOptions {
+/** dryRun and fieldValidation of a write request. */
+export function writeOptions(query: URLSearchParams): WriteOptions {
   const validation = query.get('fieldValidation');
   const dryRun = query.getAll('dryRun');
   if (dryRun.some((d) => d !== 'All'))

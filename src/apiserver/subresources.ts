@@ -2,6 +2,7 @@
 // and portforward come with the exec issue.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DeleteOptions } from 'kubernetes-types/meta/v1.js';
+import { ephemeralContainersHandler } from './ephemeral-containers.js';
 import { parseBody, readBody, sendJson } from './http-io.js';
 import { podLogHandler, type LogPath } from './pod-logs.js';
 import type { HandlerContext, SubresourceHandler } from './resource-handler.js';
@@ -32,6 +33,7 @@ async function evictPod(
 
 export function builtInSubresources(logPath: LogPath): ReadonlyMap<string, SubresourceHandler> {
   return new Map([
+    ['pods/ephemeralcontainers', ephemeralContainersHandler],
     ['pods/eviction', evictPod],
     ['pods/log', podLogHandler(logPath)],
   ]);

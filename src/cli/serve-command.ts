@@ -86,7 +86,7 @@ async function serve(o: ServeOptions): Promise<void> {
   const namespaces = new NamespaceController(store, logger);
   namespaces.start();
   const node = await readNodeFacts(o.nodeName, o.dataDir, await runtimeVersion());
-  const bridge = new ApiBridge(store, node, logger);
+  const bridge = new ApiBridge(store, node, () => images.list(), logger);
   const events = new StoreEventRecorder(store, o.nodeName, logger);
   const puller = registryPuller({
     store: images,

@@ -1,7 +1,7 @@
 // The kubelet's link to the API store (pkg/kubelet/config/apiserver.go, status/status_manager.go,
 // nodestatus, pod/mirror_client.go): this node's pods in, Node status, pod status and mirror pods out.
 import { randomUUID } from 'node:crypto';
-import type { Node, Pod, PodStatus, Secret } from 'kubernetes-types/core/v1.js';
+import type { ContainerImage, Node, Pod, PodStatus, Secret } from 'kubernetes-types/core/v1.js';
 import type { KubeObject, StoredObject } from '../api/object.js';
 import {
   CONFIG_HASH_ANNOTATION,
@@ -10,11 +10,12 @@ import {
 } from '../api/pod-annotations.js';
 import { kubeTime } from '../api/time.js';
 import { parseDockerConfig, type CredentialMap } from '../image/registry/docker-config.js';
+import type { ImageRecord } from '../image/types.js';
 import { NotFoundError } from '../store/errors.js';
 import type { ObjectStore } from '../store/object-store.js';
 import type { Logger } from '../util/log.js';
 import type { PodStatusSink } from './kubelet.js';
-import { nodeConditions, nodeObject, type NodeFacts } from './node-object.js';
+import { nodeConditions, nodeImages, nodeObject, type NodeFacts } from './node-object.js';
 import { podStatusEqual } from './status/pod-status.js';
 
 /** kubelet's --node-status-update-frequency, also the lease renewal interval here. */
@@ -31,13 +32,19 @@ export class ApiBridge implements PodStatusSink {
   constructor(
     private readonly store: ObjectStore,
     private readonly node: NodeFacts,
+    private readonly images: () => Promise<ImageRecord[]>,
     private readonly logger: Logger,
   ) {}
 
   /** Registers the Node and keeps its heartbeat; calls onPods with this node's API pods on every change. */
   start(onPods: (pods: Pod[]) => void): void {
-    this.registerNode();
-    this.heartbeat = setInterval(() => this.registerNode(), HEARTBEAT_MS);
+    const heartbeat = () =>
+      void this.images()
+        .then((images) => this.registerNode(nodeImages(images)))
+        .catch((err: unknown) => this.logger.error({ err }, 'listing images for the node status failed'));
+    this.registerNode([]);
+    heartbeat();
+    this.heartbeat = setInterval(heartbeat, HEARTBEAT_MS);
     const pods = new Map<string, Pod>();
     let scheduled = false;
     const publish = () => {
@@ -204,11 +211,11 @@ export class ApiBridge implements PodStatusSink {
     });
   }
 
-  private registerNode(): void {
+  private registerNode(images: ContainerImage[]): void {
     try {
       const existing = this.store.get('nodes', '', this.node.name) as (StoredObject & Node) | undefined;
       const now = kubeTime(new Date());
-      const fresh = nodeObject(this.node, nodeConditions(now, existing?.status?.conditions));
+      const fresh = nodeObject(this.node, nodeConditions(now, existing?.status?.conditions), images);
       if (existing === undefined) {
         const created = this.store.create('nodes', {
           ...fresh,

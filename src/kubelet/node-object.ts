@@ -2,7 +2,8 @@
 // read from the machine, addresses, nodeInfo, conditions with heartbeats.
 import { readFile, statfs } from 'node:fs/promises';
 import { arch, cpus, hostname, networkInterfaces, release, totalmem } from 'node:os';
-import type { Node, NodeCondition } from 'kubernetes-types/core/v1.js';
+import type { ContainerImage, Node, NodeCondition } from 'kubernetes-types/core/v1.js';
+import type { ImageRecord } from '../image/types.js';
 
 export const KUBELET_VERSION = 'v1.33.0';
 /** kubelet's default --max-pods. */
@@ -63,8 +64,20 @@ export function nodeAllocatable(f: NodeFacts): NodeAllocatable {
   };
 }
 
+/** kubelet --node-status-max-images, and maxNamesPerImageInNodeStatus (nodestatus/setters.go Images). */
+const MAX_IMAGES = 50;
+const MAX_NAMES_PER_IMAGE = 5;
+
+/** The images the node holds, largest first: digests then tags, as the kubelet lists them. */
+export function nodeImages(images: readonly ImageRecord[]): ContainerImage[] {
+  return [...images]
+    .sort((a, b) => b.size - a.size)
+    .slice(0, MAX_IMAGES)
+    .map((i) => ({ names: [...i.repoDigests, ...i.names].slice(0, MAX_NAMES_PER_IMAGE), sizeBytes: i.size }));
+}
+
 /** The Node object's labels, capacity, addresses and info; conditions come from nodeConditions. */
-export function nodeObject(f: NodeFacts, conditions: NodeCondition[]): Node {
+export function nodeObject(f: NodeFacts, conditions: NodeCondition[], images: ContainerImage[] = []): Node {
   const capacity = {
     cpu: String(f.cpus),
     memory: `${Math.floor(f.memoryBytes / 1024)}Ki`,
@@ -98,6 +111,7 @@ export function nodeObject(f: NodeFacts, conditions: NodeCondition[]): Node {
         memory: `${nodeAllocatable(f).memoryBytes / 1024n}Ki`,
       },
       conditions,
+      ...(images.length > 0 ? { images } : {}),
       addresses: [
         { type: 'InternalIP', address: f.internalIP },
         { type: 'Hostname', address: f.hostname },

@@ -70,6 +70,7 @@ export class PodWorker {
       });
       if (!done) break; // init containers and sidecars run one at a time, in order
     }
+    await this.startEphemeralContainers(pod, sandbox, latest, volumePaths);
     await this.removeDeadInstances(state, latest);
     const after = await this.deps.runtime.podState(uid);
     if (!regularContainersDone(pod, latest, policy)) return after;
@@ -154,6 +155,7 @@ export class PodWorker {
     { container, kind }: SpecContainer,
     attempt: number,
     volumePaths: Map<string, string>,
+    pidNamespace?: string,
   ): Promise<boolean> {
     const fieldPath = containerFieldPath(pod, container.name);
     const ensured = await this.deps.images.ensureImage(pod, container);
@@ -164,7 +166,10 @@ export class PodWorker {
       return false;
     }
     if (sandbox.pid === undefined) throw new Error('sandbox is not running');
-    const config = containerConfig(pod, container, kind, attempt, ensured.image, volumePaths);
+    const config = {
+      ...containerConfig(pod, container, kind, attempt, ensured.image, volumePaths),
+      ...(pidNamespace ? { pidNamespace } : {}),
+    };
     const record = await this.deps.runtime.createContainer(sandbox.record, sandbox.pid, config);
     const created = `Created container: ${container.name}`;
     this.deps.events.record(pod, { type: 'Normal', reason: 'Created', message: created, fieldPath });
@@ -177,6 +182,30 @@ export class PodWorker {
       'started container',
     );
     return true;
+  }
+
+  /**
+   * Ephemeral containers run once, never restart, and join their target container's PID namespace when they name
+   * one (kubectl debug --target); one whose target is not running yet waits for it.
+   */
+  private async startEphemeralContainers(
+    pod: Pod,
+    sandbox: SandboxStatus,
+    latest: Map<string, ContainerStatus>,
+    volumePaths: Map<string, string>,
+  ): Promise<void> {
+    for (const ephemeral of pod.spec?.ephemeralContainers ?? []) {
+      if (latest.has(ephemeral.name)) continue;
+      const { targetContainerName, ...container } = ephemeral;
+      let pidNamespace: string | undefined;
+      if (targetContainerName) {
+        const target = latest.get(targetContainerName);
+        if (target?.state !== 'running' || target.pid === undefined) continue;
+        pidNamespace = `/proc/${target.pid}/ns/pid`;
+      }
+      const step: SpecContainer = { container, kind: 'ephemeral' };
+      await this.startContainer(pod, sandbox, step, 0, volumePaths, pidNamespace);
+    }
   }
 
   /** Keeps a ready sandbox; replaces a dead one (kubelet: "Pod sandbox changed, it will be killed and re-created"). */
@@ -285,7 +314,7 @@ export class PodWorker {
       }
       return this.deps.runtime.containers.stop(c.record.id, graceSeconds);
     };
-    await Promise.all(running(['regular', 'init']).map(stop));
+    await Promise.all(running(['regular', 'init', 'ephemeral']).map(stop));
     for (const c of running(['sidecar']).reverse()) await stop(c);
   }
 }

@@ -29,6 +29,8 @@ export interface ContainerConfig {
   extraEnv: { name: string; value: string }[];
   resources: { cpuShares: number; cpuQuota: number; cpuPeriod: number; memoryLimit: number };
   oomScoreAdj: number;
+  /** Join this PID namespace (an ephemeral container's target) rather than the pod's or its own. */
+  pidNamespace?: string;
 }
 
 /** What an exited container left behind, saved at the first observation so it survives `runc delete`. */
@@ -137,7 +139,7 @@ export class ContainerManager {
         network: sandbox.netnsPath,
         ipc: ns('ipc'),
         uts: ns('uts'),
-        ...(sandbox.sharePid ? { pid: ns('pid') } : {}),
+        ...(config.pidNamespace ? { pid: config.pidNamespace } : sandbox.sharePid ? { pid: ns('pid') } : {}),
       },
       cgroupNamespace: this.cgroupNamespace,
       mounts: [

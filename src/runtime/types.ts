@@ -20,7 +20,7 @@ export interface SandboxRecord {
   cniResult?: unknown;
 }
 
-export type ContainerKind = 'init' | 'sidecar' | 'regular';
+export type ContainerKind = 'init' | 'sidecar' | 'regular' | 'ephemeral';
 
 export interface ContainerRecord {
   id: string;

@@ -38,6 +38,13 @@ describe('the API through kubectl', () => {
     assert.equal(node.status.capacity.pods, '110');
     assert.equal(node.status.nodeInfo.kubeletVersion, 'v1.33.0');
     assert.match(node.status.nodeInfo.containerRuntimeVersion, /^runc:\/\//);
+    // Allocatable keeps back the default hard eviction threshold (memory.available<100Mi).
+    const ki = (q: string) => Number(q.replace(/Ki$/, ''));
+    assert.equal(ki(node.status.capacity.memory) - ki(node.status.allocatable.memory), 100 * 1024);
+    await waitFor('the image list', async () => {
+      const n = JSON.parse(await k.ok(['get', 'node', 'test-node', '-o', 'json']));
+      return n.status.images?.some((i: { names: string[] }) => i.names.includes(TEST_IMAGE));
+    });
     const lease = JSON.parse(
       await k.ok(['get', 'lease', 'test-node', '-n', 'kube-node-lease', '-o', 'json']),
     );
