@@ -1,12 +1,11 @@
 // The API's costs: a list of 1000 pods as Table and as JSON (beside `podman pod ps` over as many pods), watch
 // delivery latency to 10 watchers, and ConfigMap creates per second through client-node.
-import { readFile, writeFile } from 'node:fs/promises';
-import { request, type RequestOptions } from 'node:https';
-import { join } from 'node:path';
+import { request } from 'node:https';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import {
-  destroyInstance, newInstance, PodletDaemon, podlet, TEST_IMAGE, TEST_IMAGE_ARCHIVE, waitFor, type Instance,
+  destroyInstance, newInstance, PodletDaemon, TEST_IMAGE, TEST_IMAGE_ARCHIVE, waitFor,
 } from '../test/integration/support/podlet-process.js'; // prettier-ignore
+import { call, connect, type Client } from './api-client.js';
 import { PodmanPeer } from './podman-peer.js';
 import { absolute, summarize, type Figure } from './stats.js';
 
@@ -15,12 +14,6 @@ const WATCHERS = 10;
 const WATCHED_WRITES = 200;
 const CREATES = 500;
 const TABLE = 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json';
-
-interface Client {
-  base: string;
-  tls: Pick<RequestOptions, 'ca' | 'cert' | 'key'>;
-  kubeconfig: string;
-}
 
 export async function apiFigures(runs: number, log: (line: string) => void): Promise<Figure[]> {
   const instance = await newInstance();
@@ -47,44 +40,6 @@ export async function apiFigures(runs: number, log: (line: string) => void): Pro
   } finally {
     await destroyInstance(instance, daemon);
   }
-}
-
-async function connect(instance: Instance): Promise<Client> {
-  const addressFile = join(instance.dataDir, 'api', 'address');
-  await waitFor('the API', async () => (await readFile(addressFile, 'utf8').catch(() => '')).trim() !== '');
-  const pki = join(instance.dataDir, 'pki');
-  const kubeconfig = join(instance.dataDir, 'kubeconfig');
-  await writeFile(kubeconfig, await podlet(['kubeconfig', '--data-dir', instance.dataDir]));
-  return {
-    base: (await readFile(addressFile, 'utf8')).trim(),
-    tls: {
-      ca: await readFile(join(pki, 'ca.crt')),
-      cert: await readFile(join(pki, 'admin.crt')),
-      key: await readFile(join(pki, 'admin.key')),
-    },
-    kubeconfig,
-  };
-}
-
-function call(client: Client, method: string, path: string, accept: string, body?: unknown): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      `${client.base}${path}`,
-      { method, ...client.tls, headers: { Accept: accept, 'Content-Type': 'application/json' } },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (text += c));
-        res.on('end', () =>
-          (res.statusCode ?? 500) < 300
-            ? resolve(text)
-            : reject(new Error(`${method} ${path}: ${res.statusCode} ${text}`)),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end(body === undefined ? undefined : JSON.stringify(body));
-  });
 }
 
 async function createPods(client: Client): Promise<void> {

@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { formatManifestError } from '../api/manifest.js';
 import { ImageStore } from '../image/store.js';
+import { execSync } from '../runtime/exec-sync.js';
 import { ApiServer } from '../apiserver/server.js';
 import { NamespaceController, ensureInitialNamespaces } from '../apiserver/namespace-controller.js';
 import { ApiBridge } from '../kubelet/api-bridge.js';
@@ -103,6 +104,8 @@ async function serve(o: ServeOptions): Promise<void> {
     hostResolvConfPath: '/etc/resolv.conf',
     podPidsLimit: Number(o.podPidsLimit),
     shmSizeBytes: 64 * 1024 * 1024,
+    exec: (id, command, timeoutMs, signal) =>
+      execSync(runc, id, command, { timeoutMs, ...(signal ? { signal } : {}) }),
     sources: o.manifests ? ['file', 'api'] : ['api'],
     nodeIP: node.internalIP,
     allocatable: nodeAllocatable(node),

@@ -9,6 +9,7 @@ import { gracePeriod, PodWorker, type PodWorkerDeps } from './pod-worker.js';
 import type { PodFailure } from './status/facts.js';
 import { computePodStatus, isPodTerminal } from './status/pod-status.js';
 import { rejectedPodStatus } from './status/rejected-pod-status.js';
+import { ProbeManager, type ProbeTarget } from './prober/probe-manager.js';
 import { TerminationMessages } from './termination-messages.js';
 
 /** Where pod status goes: the API server's store (through the mirror pod for a static pod). */
@@ -24,8 +25,6 @@ export interface PodStatusSink {
 export interface KubeletDeps extends PodWorkerDeps {
   /** The pod sources (`file`, `api`); orphans are removed only once each has reported (kubelet sourcesReady). */
   sources: readonly string[];
-  /** The node's address, reported as each pod's hostIP. */
-  nodeIP: string;
   allocatable: NodeAllocatable;
   status?: PodStatusSink;
 }
@@ -72,11 +71,20 @@ export class Kubelet {
   /** Pods failed past their activeDeadlineSeconds. */
   private readonly expired = new Map<string, PodFailure>();
   private readonly messages: TerminationMessages;
+  private readonly probes: ProbeManager;
 
   constructor(private readonly deps: KubeletDeps) {
     this.worker = new PodWorker(deps);
     this.logger = deps.logger;
     this.messages = new TerminationMessages(deps.runtime.paths);
+    this.probes = new ProbeManager({
+      exec: deps.exec,
+      events: deps.events,
+      onChange: (uid) => {
+        const slot = this.slots.get(uid);
+        if (slot) this.schedule(uid, slot, slot.pod);
+      },
+    });
   }
 
   /** Replaces one source's pods; the desired set is the union of every source's. */
@@ -124,6 +132,7 @@ export class Kubelet {
 
   async stop(): Promise<void> {
     clearInterval(this.timer);
+    this.probes.close();
     this.deps.runtime.close();
     await Promise.all([...this.slots.values()].map((s) => s.running));
   }
@@ -226,6 +235,7 @@ export class Kubelet {
    */
   private async syncPod(uid: string, pod: Pod): Promise<SyncResult> {
     if (pod.metadata?.deletionTimestamp) {
+      this.probes.removePod(uid);
       // kubectl delete: stop within the pod's grace period, write the last status and let the API object go; the
       // pod's removal from the desired set then tears it down.
       await this.worker.stopPod(uid, gracePeriod(pod), pod);
@@ -242,13 +252,40 @@ export class Kubelet {
     }
     const failure = this.expired.get(uid) ?? this.deadlineFailure(pod);
     if (failure || isPodTerminal(this.lastStatus(pod))) {
+      this.probes.removePod(uid);
       await this.worker.stopPod(uid, gracePeriod(pod), pod);
       const state = await this.deps.runtime.podState(uid);
       return { state, status: await this.updateStatus(pod, state, { terminating: true, failure }) };
     }
+    await this.killUnhealthy(pod);
     const state = await this.worker.sync(pod);
+    this.probes.update(uid, probeTargets(pod, state));
     const status = await this.updateStatus(pod, state, {});
     return isPodTerminal(status) ? this.syncPod(uid, pod) : { state, status };
+  }
+
+  /**
+   * Containers whose liveness or startup probe failed are killed with the probe's grace period when it sets one;
+   * the sync that follows restarts them under the pod's restartPolicy.
+   */
+  private async killUnhealthy(pod: Pod): Promise<void> {
+    const uid = pod.metadata?.uid ?? '';
+    const failures = this.probes.takeFailures(uid);
+    if (failures.length === 0) return;
+    const state = await this.deps.runtime.podState(uid);
+    for (const failure of failures) {
+      const container = state.containers.find((c) => c.record.id === failure.containerId);
+      if (container?.state !== 'running') continue;
+      const spec = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])].find(
+        (c) => c.name === failure.containerName,
+      );
+      const probe = failure.kind === 'liveness' ? spec?.livenessProbe : spec?.startupProbe;
+      const restarts =
+        container.record.kind === 'sidecar' || (pod.spec?.restartPolicy ?? 'Always') !== 'Never';
+      const message = `Container ${failure.containerName} failed ${failure.kind} probe${restarts ? ', will be restarted' : ''}`;
+      const grace = probe?.terminationGracePeriodSeconds ?? gracePeriod(pod);
+      await this.worker.killContainer(pod, container, grace, message);
+    }
   }
 
   /** activeDeadlineSeconds, counted from the status' startTime (pkg/kubelet/active_deadline.go). */
@@ -279,8 +316,8 @@ export class Kubelet {
       {
         waiting: this.worker.waitingReasons(uid),
         terminationMessages: await this.messages.of(pod, state.containers),
-        readiness: new Map<string, boolean>(),
-        started: new Map<string, boolean>(),
+        readiness: this.probes.readiness(uid),
+        started: this.probes.started(uid),
         hostIP: this.deps.nodeIP,
         podIPs: sandbox?.record.ips ?? [],
         terminating: verdict.terminating === true,
@@ -305,6 +342,7 @@ export class Kubelet {
     this.rejected.delete(uid);
     this.expired.delete(uid);
     this.messages.forgetPod(uid);
+    this.probes.removePod(uid);
   }
 }
 
@@ -338,6 +376,20 @@ function fingerprint(state: PodRuntimeState): string {
     ...state.containers.map((c) => `${c.record.id}:${c.state}`),
   ];
   return parts.sort().join(',');
+}
+
+/** The running containers of the pod's live sandbox, for the probe workers. */
+function probeTargets(pod: Pod, state: PodRuntimeState): ProbeTarget[] {
+  const sandbox = state.sandboxes.find((s) => s.state === 'ready');
+  if (!sandbox) return [];
+  const specs = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])];
+  return state.containers.flatMap((c) => {
+    const container = specs.find((s) => s.name === c.record.name);
+    if (c.state !== 'running' || c.record.sandboxId !== sandbox.record.id || !container) return [];
+    const startedAt = new Date(c.record.startedAt ?? c.record.createdAt);
+    const podIP = sandbox.record.ips[0] ?? '';
+    return [{ podUid: c.record.podUid, pod, container, containerId: c.record.id, startedAt, podIP }];
+  });
 }
 
 function byCreation(a: Pod, b: Pod): number {

@@ -1,23 +1,29 @@
 import { readFile } from 'node:fs/promises';
-import type { Container, Pod } from 'kubernetes-types/core/v1.js';
+import type { Container, LifecycleHandler, Pod } from 'kubernetes-types/core/v1.js';
 import { formatGoDuration } from '../api/go-duration.js';
 import { computeQosClass } from '../api/qos.js';
 import { podCgroupValues } from '../api/resources.js';
 import { podFqdn, podHostname, podKernelHostname, renderResolvConf } from '../network/dns-files.js';
 import type { ContainerRuntime, PodRuntimeState } from '../runtime/runtime.js';
-import type { ContainerKind, ContainerStatus, SandboxStatus } from '../runtime/types.js';
+import type { ContainerKind, ContainerRecord, ContainerStatus, SandboxStatus } from '../runtime/types.js';
 import { removeTree } from '../util/fs.js';
 import type { Logger } from '../util/log.js';
 import { CrashBackoff } from './backoff.js';
 import { containerConfig, containerSpecHash } from './container-config.js';
 import { containerFieldPath, type EventRecorder } from './events.js';
 import type { ImageManager } from './image-manager.js';
+import { runLifecycleHandler } from './prober/hook-runner.js';
+import type { ExecInContainer } from './prober/types.js';
 import type { ContainerWaitingInfo } from './status/facts.js';
 import { podPortMappings } from './ports.js';
 import { setUpPodVolumes, tearDownPodVolumes } from './volumes.js';
 
 export interface PodWorkerDeps {
   runtime: ContainerRuntime;
+  /** Runs a command in a running container to its end (exec probes and hooks). */
+  exec: ExecInContainer;
+  /** The node's address: a hostNetwork pod's IP, and each pod's hostIP. */
+  nodeIP: string;
   images: ImageManager;
   events: EventRecorder;
   logger: Logger;
@@ -98,13 +104,8 @@ export class PodWorker {
     if (current && (current.state === 'running' || current.state === 'created')) {
       if (current.record.specHash !== containerSpecHash(container)) {
         log.info('container definition changed, will be restarted');
-        this.deps.events.record(pod, {
-          type: 'Normal',
-          reason: 'Killing',
-          message: `Container ${container.name} definition changed, will be restarted`,
-          fieldPath: containerFieldPath(pod, container.name),
-        });
-        await this.deps.runtime.containers.stop(current.record.id, gracePeriod(pod));
+        const message = `Container ${container.name} definition changed, will be restarted`;
+        await this.killContainer(pod, current, gracePeriod(pod), message);
         return false;
       }
       if (current.state === 'created') await this.deps.runtime.containers.start(current.record.id);
@@ -177,6 +178,8 @@ export class PodWorker {
     this.setWaiting(pod, container.name, undefined);
     const started = `Started container ${container.name}`;
     this.deps.events.record(pod, { type: 'Normal', reason: 'Started', message: started, fieldPath });
+    const postStart = container.lifecycle?.postStart;
+    if (postStart && !(await this.runPostStart(pod, sandbox, container, record, postStart))) return false;
     this.deps.logger.info(
       { pod: pod.metadata?.name, container: container.name, attempt },
       'started container',
@@ -206,6 +209,76 @@ export class PodWorker {
       const step: SpecContainer = { container, kind: 'ephemeral' };
       await this.startContainer(pod, sandbox, step, 0, volumePaths, pidNamespace);
     }
+  }
+
+  /**
+   * postStart (kuberuntime startContainer): the next container waits for it; on failure the container is killed
+   * and waits as PostStartHookError until its restart.
+   */
+  private async runPostStart(
+    pod: Pod,
+    sandbox: SandboxStatus,
+    container: Container,
+    record: ContainerRecord,
+    handler: LifecycleHandler,
+  ): Promise<boolean> {
+    const ctx = this.hookContext(pod, sandbox.record.ips, container, record.id);
+    const result = await runLifecycleHandler(handler, ctx);
+    if (result.ok) return true;
+    const fieldPath = containerFieldPath(pod, container.name);
+    this.deps.logger.warn({ pod: pod.metadata?.name, container: container.name }, result.message);
+    this.deps.events.record(pod, {
+      type: 'Warning',
+      reason: 'FailedPostStartHook',
+      message: 'PostStartHook failed',
+      fieldPath,
+    });
+    const status = await this.deps.runtime.containers.status(record);
+    await this.killContainer(pod, status, gracePeriod(pod), 'FailedPostStartHook');
+    this.setWaiting(pod, container.name, { reason: 'PostStartHookError', message: result.message });
+    return false;
+  }
+
+  private hookContext(pod: Pod, podIPs: readonly string[], container: Container, containerId: string) {
+    const podIP = pod.spec?.hostNetwork ? this.deps.nodeIP : (podIPs[0] ?? '');
+    return { pod, container, containerId, podIP, exec: this.deps.exec, events: this.deps.events };
+  }
+
+  /**
+   * kuberuntime killContainer: the Killing event, preStop within the grace period, then the stop signal with what
+   * is left of it (at least 2 s), then SIGKILL.
+   */
+  async killContainer(
+    pod: Pod | undefined,
+    c: ContainerStatus,
+    graceSeconds: number,
+    message = `Stopping container ${c.record.name}`,
+  ): Promise<void> {
+    const spec = pod && specOf(pod, c.record.name);
+    let grace = graceSeconds;
+    if (pod && spec) {
+      const fieldPath = containerFieldPath(pod, c.record.name);
+      this.deps.events.record(pod, { type: 'Normal', reason: 'Killing', message, fieldPath });
+      const preStop = spec.lifecycle?.preStop;
+      if (preStop && c.state === 'running') {
+        const started = Date.now();
+        const sandbox = await this.deps.runtime.sandboxes.load(c.record.sandboxId);
+        const ctx = this.hookContext(pod, sandbox?.ips ?? [], spec, c.record.id);
+        const result = await runLifecycleHandler(preStop, ctx, AbortSignal.timeout(graceSeconds * 1000));
+        if (!result.ok) {
+          this.deps.logger.warn({ pod: pod.metadata?.name, container: c.record.name }, result.message);
+          const failed = 'PreStopHook failed';
+          this.deps.events.record(pod, {
+            type: 'Warning',
+            reason: 'FailedPreStopHook',
+            message: failed,
+            fieldPath,
+          });
+        }
+        grace = Math.max(graceSeconds - Math.floor((Date.now() - started) / 1000), MINIMUM_GRACE_SECONDS);
+      }
+    }
+    await this.deps.runtime.containers.stop(c.record.id, grace);
   }
 
   /** Keeps a ready sandbox; replaces a dead one (kubelet: "Pod sandbox changed, it will be killed and re-created"). */
@@ -303,20 +376,22 @@ export class PodWorker {
       state.containers.filter(
         (c) => kinds.includes(c.record.kind) && (c.state === 'running' || c.state === 'created'),
       );
-    const stop = (c: ContainerStatus) => {
-      if (pod) {
-        this.deps.events.record(pod, {
-          type: 'Normal',
-          reason: 'Killing',
-          message: `Stopping container ${c.record.name}`,
-          fieldPath: containerFieldPath(pod, c.record.name),
-        });
-      }
-      return this.deps.runtime.containers.stop(c.record.id, graceSeconds);
-    };
+    const stop = (c: ContainerStatus) => this.killContainer(pod, c, graceSeconds);
     await Promise.all(running(['regular', 'init', 'ephemeral']).map(stop));
     for (const c of running(['sidecar']).reverse()) await stop(c);
   }
+}
+
+/** kuberuntime minimumGracePeriodInSeconds: what a stop signal always gets after preStop. */
+const MINIMUM_GRACE_SECONDS = 2;
+
+function specOf(pod: Pod, name: string): Container | undefined {
+  const spec = pod.spec;
+  return [
+    ...(spec?.initContainers ?? []),
+    ...(spec?.containers ?? []),
+    ...(spec?.ephemeralContainers ?? []),
+  ].find((c) => c.name === name) as Container | undefined;
 }
 
 function specContainers(pod: Pod): SpecContainer[] {

@@ -93,8 +93,9 @@ export class Runc {
    * Runs a process in the container's namespaces and cgroup (`kubectl exec`, without a TTY): the caller owns its
    * stdio pipes and its lifetime, which is as long as the command runs, so there is no time-out here.
    */
-  exec(id: string, command: readonly string[]): ChildProcess {
-    return spawn(this.binary, ['--root', this.root, 'exec', id, ...command], {
+  exec(id: string, command: readonly string[], options: { pidFile?: string } = {}): ChildProcess {
+    const pidFile = options.pidFile ? ['--pid-file', options.pidFile] : [];
+    return spawn(this.binary, ['--root', this.root, 'exec', ...pidFile, id, ...command], {
       stdio: ['pipe', 'pipe', 'pipe'],
     });
   }
