@@ -15,6 +15,8 @@ export interface Figure {
   ratio?: number;
   goal: string;
   met: boolean;
+  /** What the podlet figures count; milliseconds unless said (`%` of one core). */
+  unit?: 'ms' | '%';
 }
 
 export function summarize(
@@ -37,21 +39,29 @@ export function summarize(
 }
 
 /** A figure without a peer: percentile `p` of the sample against a bound in milliseconds. */
-export function absolute(name: string, podlet: number[], p: 50 | 99, boundMs: number): Figure {
+export function absolute(
+  name: string,
+  podlet: number[],
+  p: 50 | 99,
+  bound: number,
+  unit: 'ms' | '%' = 'ms',
+): Figure {
   const value = percentile(podlet, p);
   return {
     name,
     podlet: { p50: percentile(podlet, 50), p95: percentile(podlet, 95), p99: percentile(podlet, 99) },
-    goal: `p${p} < ${boundMs} ms`,
-    met: value < boundMs,
+    goal: `p${p} < ${bound} ${unit}`,
+    met: value < bound,
+    ...(unit === 'ms' ? {} : { unit }),
   };
 }
 
 export function formatFigures(figures: readonly Figure[]): string {
-  const ms = (v: number | undefined) =>
-    v === undefined ? '-' : v < 10 ? `${v.toFixed(1)} ms` : `${v.toFixed(0)} ms`;
+  const show = (v: number | undefined, unit = 'ms') =>
+    v === undefined ? '-' : v < 10 ? `${v.toFixed(1)} ${unit}` : `${v.toFixed(0)} ${unit}`;
   const rows = figures.map((f) => [
-    f.name, ms(f.podlet.p50), ms(f.podlet.p95), ms(f.podlet.p99), ms(f.peer?.p50), ms(f.peer?.p95),
+    f.name, show(f.podlet.p50, f.unit), show(f.podlet.p95, f.unit), show(f.podlet.p99, f.unit),
+    show(f.peer?.p50), show(f.peer?.p95),
     f.ratio === undefined ? '-' : `${f.ratio.toFixed(2)}x`, f.goal, f.met ? 'yes' : 'no',
   ]); // prettier-ignore
   const header = [

@@ -65,16 +65,35 @@ export class PodWorker {
     const volumePaths = await setUpPodVolumes(pod, this.deps.runtime.paths.pod(uid));
     const latest = latestInstances(state.containers.filter((c) => c.record.sandboxId === sandbox.record.id));
     const policy = pod.spec?.restartPolicy ?? 'Always';
-    for (const step of specContainers(pod)) {
-      const current = latest.get(step.container.name);
-      const previousAttempt = everLatest.get(step.container.name)?.record.attempt;
-      const done = await this.syncContainer(pod, sandbox, step, {
-        current,
-        previousAttempt,
-        policy,
-        volumePaths,
-      });
-      if (!done) break; // init containers and sidecars run one at a time, in order
+    const observed = (step: SpecContainer) => ({
+      current: latest.get(step.container.name),
+      previousAttempt: everLatest.get(step.container.name)?.record.attempt,
+      policy,
+      volumePaths,
+    });
+    const steps = specContainers(pod);
+    let initialized = true;
+    for (const step of steps.filter((s) => s.kind !== 'regular')) {
+      // Init containers and sidecars run one at a time, in order.
+      initialized = await this.syncContainer(pod, sandbox, step, observed(step));
+      if (!initialized) break;
+    }
+    if (initialized) {
+      // Regular containers are created side by side (the slow part: rootfs, conmon, runc create) but started in
+      // spec order, each after the previous one's postStart, as the kubelet starts them.
+      let previous = Promise.resolve();
+      await Promise.all(
+        steps
+          .filter((s) => s.kind === 'regular')
+          .map((step) => {
+            const launchAfter = previous;
+            let release = () => {};
+            previous = new Promise((r) => (release = r));
+            return this.syncContainer(pod, sandbox, step, { ...observed(step), launchAfter }).finally(
+              release,
+            );
+          }),
+      );
     }
     await this.startEphemeralContainers(pod, sandbox, latest, volumePaths);
     await this.removeDeadInstances(state, latest);
@@ -96,9 +115,11 @@ export class PodWorker {
       previousAttempt: number | undefined;
       policy: string;
       volumePaths: Map<string, string>;
+      /** The container may be created at once but started only after this. */
+      launchAfter?: Promise<void>;
     },
   ): Promise<boolean> {
-    const { current, previousAttempt, policy, volumePaths } = observed;
+    const { current, previousAttempt, policy, volumePaths, launchAfter } = observed;
     const { container, kind } = step;
     const log = this.deps.logger.child({ pod: pod.metadata?.name, container: container.name });
     if (current && (current.state === 'running' || current.state === 'created')) {
@@ -122,7 +143,7 @@ export class PodWorker {
       }
     }
     const attempt = previousAttempt === undefined ? 0 : previousAttempt + 1;
-    const started = await this.startContainer(pod, sandbox, step, attempt, volumePaths);
+    const started = await this.startContainer(pod, sandbox, step, attempt, volumePaths, { launchAfter });
     return started && kind !== 'init';
   }
 
@@ -156,8 +177,9 @@ export class PodWorker {
     { container, kind }: SpecContainer,
     attempt: number,
     volumePaths: Map<string, string>,
-    pidNamespace?: string,
+    options: { pidNamespace?: string | undefined; launchAfter?: Promise<void> | undefined } = {},
   ): Promise<boolean> {
+    const { pidNamespace, launchAfter } = options;
     const fieldPath = containerFieldPath(pod, container.name);
     const ensured = await this.deps.images.ensureImage(pod, container);
     if ('failure' in ensured) {
@@ -174,6 +196,7 @@ export class PodWorker {
     const record = await this.deps.runtime.createContainer(sandbox.record, sandbox.pid, config);
     const created = `Created container: ${container.name}`;
     this.deps.events.record(pod, { type: 'Normal', reason: 'Created', message: created, fieldPath });
+    await launchAfter;
     await this.deps.runtime.containers.start(record.id);
     this.setWaiting(pod, container.name, undefined);
     const started = `Started container ${container.name}`;
@@ -207,7 +230,7 @@ export class PodWorker {
         pidNamespace = `/proc/${target.pid}/ns/pid`;
       }
       const step: SpecContainer = { container, kind: 'ephemeral' };
-      await this.startContainer(pod, sandbox, step, 0, volumePaths, pidNamespace);
+      await this.startContainer(pod, sandbox, step, 0, volumePaths, { pidNamespace });
     }
   }
 

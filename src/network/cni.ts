@@ -9,6 +9,7 @@ import {
   LOOPBACK_PLUGIN,
   pluginStdin,
   type CniNetConfList,
+  type CniPluginConf,
   type CniRuntimeArgs,
 } from './conflist.js';
 import { NetworkTeardownError } from './errors.js';
@@ -70,6 +71,7 @@ export class PodNetwork {
   private readonly ipamDir: string;
   private readonly logger: Logger;
   private conflistWritten: Promise<void> | undefined;
+  private cidrChecked: Promise<void> | undefined;
 
   constructor(private readonly opts: NetworkOptions) {
     this.ipamDir = join(opts.dataDir, 'ipam');
@@ -86,15 +88,26 @@ export class PodNetwork {
   /** Brings up `lo`, then runs the conflist on eth0; a failure part-way runs DEL so no IP or veth is left. */
   async add(req: PodNetworkRequest): Promise<PodNetworkStatus> {
     await this.writeConflist();
-    await checkPodCidrFree(this.opts.podCidr, this.opts.bridge);
+    // Once per process: the bridge this instance creates then holds the routes, and a second instance is kept
+    // off the same CIDR by this same check at its own first pod.
+    this.cidrChecked ??= checkPodCidrFree(this.opts.podCidr, this.opts.bridge).catch((e: unknown) => {
+      this.cidrChecked = undefined;
+      throw e;
+    });
+    await this.cidrChecked;
     const rt = this.runtimeArgs(req);
     let last: unknown;
     try {
-      await this.loopback('ADD', req, req.netnsPath);
-      for (const plugin of this.conflist.plugins) {
-        const stdin = pluginStdin(this.conflist, plugin, last, rt);
-        last = await this.invoke('ADD', plugin.type, req, req.netnsPath, POD_IFNAME, stdin);
-      }
+      // `lo` and the eth0 chain are independent: brought up side by side.
+      await Promise.all([
+        this.loopback('ADD', req, req.netnsPath),
+        (async () => {
+          for (const plugin of this.plugins(req)) {
+            const stdin = pluginStdin(this.conflist, plugin, last, rt);
+            last = await this.invoke('ADD', plugin.type, req, req.netnsPath, POD_IFNAME, stdin);
+          }
+        })(),
+      ]);
     } catch (e) {
       await this.remove(req, last).catch((cleanup: unknown) => {
         this.logger.error({ sandbox: req.id, err: cleanup }, 'CNI clean-up after a failed ADD failed');
@@ -113,7 +126,7 @@ export class PodNetwork {
     const netns = req.netnsPath && (await exists(req.netnsPath)) ? req.netnsPath : '';
     const rt = this.runtimeArgs(req);
     const errors: Error[] = [];
-    for (const plugin of [...this.conflist.plugins].reverse()) {
+    for (const plugin of [...this.plugins(req)].reverse()) {
       const stdin = pluginStdin(this.conflist, plugin, prevResult, rt);
       await this.invoke('DEL', plugin.type, req, netns, POD_IFNAME, stdin).catch((e: Error) =>
         errors.push(e),
@@ -180,6 +193,11 @@ export class PodNetwork {
       stdin,
       timeoutMs: PLUGIN_TIMEOUT_MS,
     });
+  }
+
+  /** The conflist's plugins; portmap only for a pod with host ports, since without any it has nothing to do. */
+  private plugins(req: PodNetworkRequest): CniPluginConf[] {
+    return this.conflist.plugins.filter((p) => p.type !== 'portmap' || req.portMappings.length > 0);
   }
 
   private runtimeArgs(req: PodNetworkRequest): CniRuntimeArgs {

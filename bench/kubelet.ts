@@ -1,0 +1,138 @@
+// The kubelet through the API (issue 6): a two-container pod from create to Ready, 50 pods from create to all
+// Running, beside `podman kube play` of the same manifests; and the daemon's CPU with those 50 pods idle.
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Pod } from 'kubernetes-types/core/v1.js';
+import { parseAllDocuments } from 'yaml';
+import {
+  destroyInstance, importTestImage, newInstance, PodletDaemon, TEST_IMAGE_ARCHIVE, waitFor,
+} from '../test/integration/support/podlet-process.js'; // prettier-ignore
+import { call, connect, type Client } from './api-client.js';
+import { PodmanPeer } from './podman-peer.js';
+import { STARTUP_MANIFEST } from './pod-startup.js';
+import { absolute, summarize, type Figure } from './stats.js';
+
+const MANY = 50;
+const IDLE_SAMPLE_MS = 20_000;
+const PODS = '/api/v1/namespaces/default/pods';
+const POLL_MS = 10;
+/** Clock ticks per second of /proc/<pid>/stat (USER_HZ, 100 on Linux). */
+const TICKS_PER_SECOND = 100;
+
+export async function kubeletFigures(runs: number, log: (line: string) => void): Promise<Figure[]> {
+  const template = parseAllDocuments(await readFile(STARTUP_MANIFEST, 'utf8'))[0]?.toJS() as Pod;
+  const podlet = await timePodlet(template, runs, log);
+  const podman = await timePodman(template, runs, log);
+  return [
+    summarize('create -> Ready, 2 containers (API)', podlet.ready, 'podman kube play', podman.one, 3),
+    summarize(
+      `create ${MANY} pods -> all Running (API)`,
+      [podlet.many],
+      'podman kube play',
+      [podman.many],
+      3,
+    ),
+    absolute(`daemon CPU, ${MANY} idle pods`, [podlet.idleCpuPercent], 50, 2, '%'),
+  ];
+}
+
+function named(template: Pod, name: string): Pod {
+  return { ...template, metadata: { ...template.metadata, name } };
+}
+
+async function timePodlet(template: Pod, runs: number, log: (line: string) => void) {
+  const instance = await newInstance();
+  const daemon = new PodletDaemon(instance);
+  try {
+    await importTestImage(instance);
+    daemon.start();
+    const client = await connect(instance);
+    const ready: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const start = performance.now();
+      await call(client, 'POST', PODS, 'application/json', named(template, 'bench'));
+      await waitFor('Ready', async () => isReady(await getPod(client, 'bench')), 60_000, POLL_MS);
+      ready.push(performance.now() - start);
+      await deleteAll(client);
+      log(`kubelet: podlet create -> Ready ${i + 1}/${runs}: ${ready.at(-1)!.toFixed(0)} ms`);
+    }
+    const start = performance.now();
+    await Promise.all(
+      Array.from({ length: MANY }, (_, i) =>
+        call(client, 'POST', PODS, 'application/json', named(template, `bench-${i}`)),
+      ),
+    );
+    await waitFor('all Running', async () => (await running(client)) === MANY, 300_000, 100);
+    const many = performance.now() - start;
+    log(`kubelet: podlet ${MANY} pods -> Running: ${many.toFixed(0)} ms; sampling idle CPU`);
+    const idleCpuPercent = await cpuPercent(daemon.pid ?? 0);
+    await deleteAll(client);
+    return { ready, many, idleCpuPercent };
+  } finally {
+    await destroyInstance(instance, daemon);
+  }
+}
+
+async function getPod(client: Client, name: string): Promise<Pod> {
+  return JSON.parse(await call(client, 'GET', `${PODS}/${name}`, 'application/json')) as Pod;
+}
+
+function isReady(pod: Pod): boolean {
+  return pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') === true;
+}
+
+async function running(client: Client): Promise<number> {
+  const list = JSON.parse(await call(client, 'GET', PODS, 'application/json')) as { items: Pod[] };
+  return list.items.filter((p) => p.status?.phase === 'Running').length;
+}
+
+async function deleteAll(client: Client): Promise<void> {
+  await call(client, 'DELETE', `${PODS}?gracePeriodSeconds=1`, 'application/json');
+  await waitFor(
+    'pods gone',
+    async () =>
+      (JSON.parse(await call(client, 'GET', PODS, 'application/json')) as { items: Pod[] }).items.length ===
+      0,
+    120_000,
+    50,
+  );
+}
+
+/** The daemon's user+system CPU over a quiet interval, as a percentage of one core. */
+async function cpuPercent(pid: number): Promise<number> {
+  const ticks = async () => {
+    const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]?.split(' ') ?? [];
+    return Number(fields[11]) + Number(fields[12]);
+  };
+  const before = await ticks();
+  await new Promise((r) => setTimeout(r, IDLE_SAMPLE_MS));
+  const used = (await ticks()) - before;
+  return (used / TICKS_PER_SECOND / (IDLE_SAMPLE_MS / 1000)) * 100;
+}
+
+async function timePodman(template: Pod, runs: number, log: (line: string) => void) {
+  const peer = await PodmanPeer.create(TEST_IMAGE_ARCHIVE);
+  const many = join(tmpdir(), `podlet-bench-many-${process.pid}.yaml`);
+  try {
+    const one: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const start = performance.now();
+      await peer.play(STARTUP_MANIFEST); // returns once every container has been started
+      one.push(performance.now() - start);
+      await peer.down(STARTUP_MANIFEST);
+      log(`kubelet: podman kube play ${i + 1}/${runs}: ${one.at(-1)!.toFixed(0)} ms`);
+    }
+    const docs = Array.from({ length: MANY }, (_, i) => JSON.stringify(named(template, `bench-${i}`)));
+    await writeFile(many, docs.join('\n---\n'));
+    const start = performance.now();
+    await peer.play(many);
+    const manyMs = performance.now() - start;
+    log(`kubelet: podman kube play of ${MANY} pods: ${manyMs.toFixed(0)} ms`);
+    await peer.down(many);
+    return { one, many: manyMs };
+  } finally {
+    await rm(many, { force: true });
+    await peer.destroy();
+  }
+}
