@@ -1,24 +1,24 @@
-// pods/{name}/exec over WebSocket with the channel protocol kubectl speaks (v5.channel.k8s.io, also v4): stdin on
-// channel 0, stdout 1, stderr 2, the final Status on 3, and (v5) 255 to close a stream. No TTY yet.
+// pods/{name}/exec: one process-side session (the command in the container, its stdio and its final Status) and two
+// transports kubectl speaks: WebSocket channels (v5/v4.channel.k8s.io, kubectl >= 1.30 by default) and SPDY/3.1
+// streams (spdy/remote-command.ts: kubectl 1.27, or KUBECTL_REMOTE_COMMAND_WEBSOCKETS=false). No TTY yet.
 import type { ChildProcess } from 'node:child_process';
+import { readdir, readFile } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
-import type { Duplex } from 'node:stream';
+import { finished } from 'node:stream/promises';
+import { PassThrough, Writable, type Duplex, type Readable } from 'node:stream';
 import type { Pod } from 'kubernetes-types/core/v1.js';
+import type { Status } from 'kubernetes-types/meta/v1.js';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { ObjectStore } from '../store/object-store.js';
 import type { Logger } from '../util/log.js';
 import { containerName, containerStatus } from './pod-containers.js';
+import { serveRemoteCommandOverSpdy } from './spdy/remote-command.js';
+import type { SpdySession } from './spdy/session.js';
+import { isSpdyUpgrade } from './spdy/upgrade.js';
 import { badRequest, notFound, statusOf, type ApiError } from './status.js';
 
 /** Starts a process in a running container; its stdio are pipes. */
 export type ContainerExec = (containerId: string, command: readonly string[]) => ChildProcess;
-
-const PROTOCOLS = ['v5.channel.k8s.io', 'v4.channel.k8s.io'];
-const STDIN = 0;
-const STDOUT = 1;
-const STDERR = 2;
-const ERROR = 3;
-const CLOSE = 255;
 
 export interface ExecRequest {
   namespace: string;
@@ -26,11 +26,45 @@ export interface ExecRequest {
   query: URLSearchParams;
 }
 
+/** What the client asked for (the exec query), resolved to a running container. */
+export interface ExecTarget {
+  containerId: string;
+  command: string[];
+  stdin: boolean;
+  stdout: boolean;
+  stderr: boolean;
+  tty: boolean;
+}
+
+/** The client's ends of the process's stdio; an absent one was not requested. */
+export interface ExecIo {
+  stdin?: Readable;
+  stdout?: Writable;
+  stderr?: Writable;
+}
+
+export interface ExecRun {
+  /** The final Status (kubelet's v4 error-stream Status), once the process ended and its output was written. */
+  result: Promise<Status>;
+  /** The client went away: the process is killed, as containerd kills an exec whose stream closed. */
+  stop(): void;
+}
+
+const WS_PROTOCOLS = ['v5.channel.k8s.io', 'v4.channel.k8s.io'];
+const STDIN = 0;
+const STDOUT = 1;
+const STDERR = 2;
+const ERROR = 3;
+const CLOSE = 255;
+
+const TTY_REFUSED = 'a TTY is not supported by podlet yet: run kubectl exec without -t';
+
 export class ExecServer {
   private readonly wss = new WebSocketServer({
     noServer: true,
-    handleProtocols: (offered) => PROTOCOLS.find((p) => offered.has(p)) ?? false,
+    handleProtocols: (offered) => WS_PROTOCOLS.find((p) => offered.has(p)) ?? false,
   });
+  private readonly sessions = new Set<SpdySession>();
 
   constructor(
     private readonly store: ObjectStore,
@@ -41,20 +75,33 @@ export class ExecServer {
   /** Checks the request before the handshake, so that a refusal is an HTTP Status kubectl can print. */
   upgrade(request: ExecRequest, req: IncomingMessage, socket: Duplex, head: Buffer): void {
     // The request is checked first: kubectl retries a refused WebSocket with SPDY and prints that answer.
-    const { containerId, command } = this.resolve(request);
-    const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
-    if (req.headers.upgrade?.toLowerCase() !== 'websocket' || !offered.some((p) => PROTOCOLS.includes(p))) {
-      throw badRequest('podlet serves exec over WebSocket (v5.channel.k8s.io or v4.channel.k8s.io) only');
+    const target = this.resolve(request);
+    const run = (io: ExecIo) => runInContainer(this.exec, target, io, this.logger);
+    if (isSpdyUpgrade(req)) {
+      const session = serveRemoteCommandOverSpdy(req, socket, head, target, run, this.logger);
+      this.sessions.add(session);
+      void session.closed.then(() => this.sessions.delete(session));
+      return;
     }
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.run(ws, containerId, command, request.query));
+    const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
+    if (
+      req.headers.upgrade?.toLowerCase() !== 'websocket' ||
+      !offered.some((p) => WS_PROTOCOLS.includes(p))
+    ) {
+      throw badRequest(
+        'podlet serves exec over WebSocket (v5.channel.k8s.io or v4.channel.k8s.io) or SPDY/3.1',
+      );
+    }
+    this.wss.handleUpgrade(req, socket, head, (ws) => serveOverWebSocket(ws, target, run));
   }
 
   close(): void {
     for (const client of this.wss.clients) client.terminate();
     this.wss.close();
+    for (const session of this.sessions) session.close();
   }
 
-  private resolve(request: ExecRequest): { containerId: string; command: string[] } {
+  private resolve(request: ExecRequest): ExecTarget {
     const pod = this.store.get('pods', request.namespace, request.pod) as unknown as Pod | undefined;
     if (pod === undefined) throw notFound('pods', request.pod);
     const command = request.query.getAll('command');
@@ -64,48 +111,125 @@ export class ExecServer {
     if (status?.state?.running === undefined || !status.containerID) {
       throw badRequest(`container ${container} is not running`);
     }
-    return { containerId: status.containerID.replace(/^[a-z]+:\/\//, ''), command };
-  }
-
-  private run(ws: WebSocket, containerId: string, command: string[], query: URLSearchParams): void {
-    const frame = (channel: number, data: Buffer | string) => {
-      if (ws.readyState === ws.OPEN) ws.send(Buffer.concat([Buffer.of(channel), Buffer.from(data)]));
+    const flag = (name: string) => request.query.get(name) === 'true';
+    return {
+      containerId: status.containerID.replace(/^[a-z]+:\/\//, ''),
+      command,
+      stdin: flag('stdin'),
+      stdout: flag('stdout'),
+      stderr: flag('stderr'),
+      tty: flag('tty'),
     };
-    if (query.get('tty') === 'true') {
-      frame(
-        ERROR,
-        JSON.stringify(failureStatus('a TTY is not supported by podlet yet: run kubectl exec without -t')),
-      );
-      ws.close(1000);
-      return;
-    }
-    const child = this.exec(containerId, command);
-    const wantsStdin = query.get('stdin') === 'true';
-    if (!wantsStdin) child.stdin?.end();
-    child.stdout?.on('data', (d: Buffer) => frame(STDOUT, d));
-    child.stderr?.on('data', (d: Buffer) => frame(query.get('stderr') === 'false' ? STDOUT : STDERR, d));
-    ws.on('message', (data: Buffer) => {
-      const channel = data[0];
-      if (channel === STDIN && wantsStdin) child.stdin?.write(data.subarray(1));
-      else if (channel === CLOSE && data[1] === STDIN) child.stdin?.end();
-    });
-    ws.on('close', () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    });
-    child.on('error', (err) => {
-      this.logger.warn({ err, containerId }, 'exec failed');
-      frame(ERROR, JSON.stringify(failureStatus(`exec failed: ${err.message}`)));
-      ws.close(1000);
-    });
-    child.on('close', (code) => {
-      frame(ERROR, JSON.stringify(code === 0 ? { metadata: {}, status: 'Success' } : exitStatus(code ?? 1)));
-      ws.close(1000);
-    });
   }
 }
 
-/** The v4+ channel-3 Status of a command that exited non-zero: kubectl exits with the same code. */
-function exitStatus(code: number) {
+/** Runs the command with the client's stdio; output the client did not ask for is dropped, as kubelet does. */
+export function runInContainer(exec: ContainerExec, target: ExecTarget, io: ExecIo, logger: Logger): ExecRun {
+  if (target.tty) return { result: Promise.resolve(failureStatus(TTY_REFUSED)), stop: () => undefined };
+  const child = exec(target.containerId, target.command);
+  if (io.stdin && child.stdin) {
+    io.stdin.pipe(child.stdin);
+    // The process may exit before it read everything: that is its business, not an error of the session.
+    child.stdin.on('error', () => io.stdin?.unpipe());
+  } else child.stdin?.end();
+  const outputs = [
+    [child.stdout, io.stdout],
+    [child.stderr, io.stderr],
+  ] as const;
+  for (const [from, to] of outputs) {
+    if (to) from?.pipe(to);
+    else from?.resume();
+  }
+  const result = new Promise<Status>((resolve) => {
+    child.once('error', (err) => {
+      logger.warn({ err, containerId: target.containerId }, 'exec failed');
+      resolve(failureStatus(`exec failed: ${err.message}`));
+    });
+    child.once('close', (code) => {
+      const written = outputs.flatMap(([, to]) =>
+        to ? [finished(to, { readable: false }).catch(() => undefined)] : [],
+      );
+      void Promise.all(written).then(() => resolve(code === 0 ? successStatus() : exitStatus(code ?? 1)));
+    });
+  });
+  return {
+    result,
+    stop: () => {
+      if (child.exitCode === null && child.signalCode === null) void killExec(child);
+    },
+  };
+}
+
+/**
+ * `runc exec` does not pass SIGKILL on, so the process it started (and what that process started) is killed by
+ * pid first: the host sees every pid. Then runc itself.
+ */
+async function killExec(child: ChildProcess): Promise<void> {
+  if (child.pid !== undefined) {
+    for (const pid of await descendants(child.pid)) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // Already gone: what we wanted.
+      }
+    }
+  }
+  child.kill('SIGKILL');
+}
+
+async function descendants(root: number): Promise<number[]> {
+  const parents = new Map<number, number>();
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+    // The command name may hold spaces and parentheses; the parent pid is the second field after the last ')'.
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    if (Number.isInteger(ppid)) parents.set(Number(entry), ppid);
+  }
+  const found: number[] = [];
+  const walk = (pid: number) => {
+    for (const [child, parent] of parents) {
+      if (parent === pid) {
+        found.push(child);
+        walk(child);
+      }
+    }
+  };
+  walk(root);
+  return found;
+}
+
+function serveOverWebSocket(ws: WebSocket, target: ExecTarget, run: (io: ExecIo) => ExecRun): void {
+  const frame = (channel: number, data: Buffer | string, done?: (err?: Error) => void) => {
+    if (ws.readyState !== ws.OPEN) return done?.(new Error('the WebSocket is closed'));
+    ws.send(Buffer.concat([Buffer.of(channel), Buffer.from(data)]), done);
+  };
+  const finish = (status: Status) => {
+    frame(ERROR, JSON.stringify(status));
+    ws.close(1000);
+  };
+  const channel = (id: number) =>
+    new Writable({ write: (chunk: Buffer, _enc, done) => frame(id, chunk, (err) => done(err ?? null)) });
+  const stdin = target.stdin ? new PassThrough() : undefined;
+  const execution = run({
+    ...(stdin ? { stdin } : {}),
+    ...(target.stdout ? { stdout: channel(STDOUT) } : {}),
+    ...(target.stderr ? { stderr: channel(STDERR) } : {}),
+  });
+  ws.on('message', (data: Buffer) => {
+    if (data[0] === STDIN) stdin?.write(data.subarray(1));
+    else if (data[0] === CLOSE && data[1] === STDIN) stdin?.end();
+  });
+  ws.on('close', () => execution.stop());
+  void execution.result.then(finish);
+}
+
+export function successStatus(): Status {
+  return { metadata: {}, status: 'Success' };
+}
+
+/** The v4+ Status of a command that exited non-zero: kubectl exits with the same code. */
+export function exitStatus(code: number): Status {
   return {
     metadata: {},
     status: 'Failure',
@@ -115,7 +239,7 @@ function exitStatus(code: number) {
   };
 }
 
-function failureStatus(message: string) {
+export function failureStatus(message: string): Status {
   return { metadata: {}, status: 'Failure', message, reason: 'InternalError' };
 }
 

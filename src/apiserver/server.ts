@@ -26,6 +26,8 @@ import { parseResourcePath } from './router.js';
 import type { LogPath } from './pod-logs.js';
 import { builtInSubresources } from './subresources.js';
 import { ExecServer, refuseUpgrade, type ContainerExec } from './exec.js';
+import { PortForwardServer } from './portforward/port-forward-server.js';
+import type { PodDialer } from './portforward/types.js';
 import { serveMetrics, type MetricsView } from './metrics-endpoints.js';
 import { badRequest, forbidden, invalid, pathNotFound, unauthorized } from './status.js';
 
@@ -40,6 +42,8 @@ export interface ApiServerOptions {
   logPath: LogPath;
   /** Starts a process in a running container (pods/exec). */
   exec: ContainerExec;
+  /** Connects to a port inside a pod's network namespace (pods/portforward); without it port-forward is refused. */
+  portForward?: PodDialer;
   /** The latest resource usage sample, for metrics.k8s.io (`kubectl top`). */
   metrics?: () => MetricsView | undefined;
 }
@@ -48,7 +52,7 @@ export class ApiServer {
   private constructor(
     private readonly server: Server,
     private readonly connections: AbortController,
-    private readonly execs: ExecServer,
+    private readonly streams: StreamServers,
   ) {}
 
   static async start(options: ApiServerOptions): Promise<ApiServer> {
@@ -66,10 +70,13 @@ export class ApiServer {
       },
       (req, res) => void serve(options, subresources, connections.signal, req, res),
     );
-    const execs = new ExecServer(options.store, options.exec, options.logger);
+    const streams: StreamServers = {
+      exec: new ExecServer(options.store, options.exec, options.logger),
+      portforward: new PortForwardServer(options.store, options.portForward, options.logger),
+    };
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
       try {
-        upgrade(options, execs, req, socket, head);
+        upgrade(options, streams, req, socket, head);
       } catch (err) {
         refuseUpgrade(socket, err);
       }
@@ -81,7 +88,7 @@ export class ApiServer {
         resolve();
       });
     });
-    return new ApiServer(server, connections, execs);
+    return new ApiServer(server, connections, streams);
   }
 
   get port(): number {
@@ -91,7 +98,8 @@ export class ApiServer {
   /** Ends watches and open connections, then stops listening. */
   async close(): Promise<void> {
     this.connections.abort();
-    this.execs.close();
+    this.streams.exec.close();
+    this.streams.portforward.close();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
@@ -151,10 +159,16 @@ async function serve(
   }
 }
 
-/** Streaming subresources: only exec so far (attach and port-forward come with their issue). */
+/** The streaming subresources, each served over the transports kubectl may pick for it. */
+interface StreamServers {
+  exec: ExecServer;
+  portforward: PortForwardServer;
+}
+
+/** Streaming subresources (exec, portforward); the server behind each picks WebSocket or SPDY by `Upgrade:`. */
 function upgrade(
   options: ApiServerOptions,
-  execs: ExecServer,
+  streams: StreamServers,
   req: IncomingMessage,
   socket: Duplex,
   head: Buffer,
@@ -163,14 +177,20 @@ function upgrade(
   if (user === undefined) throw unauthorized();
   const url = new URL(req.url ?? '/', 'https://podlet');
   const request = parseResourcePath(req.method ?? 'GET', url.pathname, url.searchParams);
-  if (request?.resource !== 'pods' || request.group !== '' || request.subresource !== 'exec') {
-    throw badRequest(`${url.pathname}: podlet serves only pods/exec as a stream so far`);
+  const subresource = request?.subresource;
+  if (
+    request?.resource !== 'pods' ||
+    request.group !== '' ||
+    (subresource !== 'exec' && subresource !== 'portforward')
+  ) {
+    throw badRequest(`${url.pathname}: podlet serves only pods/exec and pods/portforward as streams so far`);
   }
+  // Both need `create` on the subresource, whichever HTTP method the transport used (kube-apiserver since 1.30).
   const decision = authorize(user, {
     resourceAttributes: {
       verb: 'create',
       resource: 'pods',
-      subresource: 'exec',
+      subresource,
       namespace: request.namespace,
       name: request.name,
     },
@@ -179,16 +199,13 @@ function upgrade(
     throw forbidden(
       'pods',
       request.name,
-      `User "${user.username}" cannot create resource "pods/exec" in API group "" in the namespace "${request.namespace}"`,
+      `User "${user.username}" cannot create resource "pods/${subresource}" in API group "" in the namespace "${request.namespace}"`,
     );
   }
-  options.logger.debug({ pod: request.name, namespace: request.namespace }, 'exec');
-  execs.upgrade(
-    { namespace: request.namespace, pod: request.name, query: url.searchParams },
-    req,
-    socket,
-    head,
-  );
+  options.logger.debug({ pod: request.name, namespace: request.namespace, subresource }, 'stream');
+  const target = { namespace: request.namespace, pod: request.name };
+  if (subresource === 'exec') streams.exec.upgrade({ ...target, query: url.searchParams }, req, socket, head);
+  else streams.portforward.upgrade(target, req, socket, head);
 }
 
 const HEALTH_PATHS = new Set([

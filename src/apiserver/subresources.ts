@@ -1,5 +1,5 @@
-// Subresources beyond the generic verbs: pods/eviction (what `kubectl drain` posts) and pods/log. exec, attach
-// and portforward come with the exec issue.
+// Subresources beyond the generic verbs: pods/eviction (what `kubectl drain` posts), pods/log and
+// pods/ephemeralcontainers. The streaming ones (exec, portforward) are upgrades, served from server.ts.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DeleteOptions } from 'kubernetes-types/meta/v1.js';
 import { ephemeralContainersHandler } from './ephemeral-containers.js';

@@ -5,6 +5,7 @@ import { formatManifestError } from '../api/manifest.js';
 import { ImageStore } from '../image/store.js';
 import { execSync } from '../runtime/exec-sync.js';
 import { ApiServer } from '../apiserver/server.js';
+import { netnsDialer } from '../apiserver/portforward/netns-dialer.js';
 import { NamespaceController, ensureInitialNamespaces } from '../apiserver/namespace-controller.js';
 import { ApiBridge } from '../kubelet/api-bridge.js';
 import { MetricsCollector } from '../kubelet/metrics.js';
@@ -140,6 +141,12 @@ async function serve(o: ServeOptions): Promise<void> {
     logPath: (ns, name, uid, container, attempt) =>
       runtime.paths.containerLog(ns, name, uid, container, attempt),
     exec: (id, command) => runc.exec(id, command),
+    portForward: netnsDialer(async (namespace, name) => {
+      const sandbox = (await runtime.sandboxes.list()).find(
+        (s) => s.record.podNamespace === namespace && s.record.podName === name && s.state === 'ready',
+      );
+      return sandbox && { sandboxId: sandbox.record.id, netnsPath: sandbox.record.netnsPath };
+    }),
     metrics: () => metrics.latest(),
   });
   const url = `https://${listen.host.includes(':') ? `[${listen.host}]` : listen.host}:${api.port}`;

@@ -1,0 +1,33 @@
+// A WebSocket as a byte pipe, for SPDY tunnelled in WebSocket (subprotocol `SPDY/3.1+portforward.k8s.io`,
+// client-go tools/portforward/tunneling_connection.go): each binary message carries SPDY bytes, with no framing of
+// its own, and each write goes out as one binary message.
+import { Duplex } from 'node:stream';
+import type { WebSocket } from 'ws';
+
+export function websocketPipe(ws: WebSocket): Duplex {
+  const pipe = new Duplex({
+    read() {
+      ws.resume();
+    },
+    write(chunk: Buffer, _encoding, callback) {
+      if (ws.readyState !== ws.OPEN) return callback(new Error('the WebSocket is closed'));
+      ws.send(chunk, { binary: true }, (err) => callback(err ?? null));
+    },
+    final(callback) {
+      ws.close(1000);
+      callback();
+    },
+    destroy(err, callback) {
+      if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) ws.terminate();
+      callback(err);
+    },
+  });
+  ws.on('message', (data: Buffer, isBinary: boolean) => {
+    // The tunnel carries binary messages only; anything else breaks the SPDY byte stream.
+    if (!isBinary) return void pipe.destroy(new Error('text message in a SPDY tunnel'));
+    if (!pipe.push(data)) ws.pause();
+  });
+  ws.on('close', () => pipe.push(null));
+  ws.on('error', (err) => pipe.destroy(err));
+  return pipe;
+}
