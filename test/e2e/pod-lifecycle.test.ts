@@ -243,9 +243,26 @@ describe('the pod lifecycle through kubectl', { concurrency: true }, () => {
       await k.ok(['delete', 'pod', name]);
       return (Date.now() - started) / 1000;
     };
-    const [polite, stubborn] = await Promise.all([timed('polite'), timed('stubborn')]);
+    const deleting = Promise.all([timed('polite'), timed('stubborn')]);
+    await waitStatus(k, 'stubborn', 'Terminating', 3000);
+    const [polite, stubborn] = await deleting;
     assert.ok(polite < 3, `the SIGTERM-handling pod took ${polite} s`);
     assert.ok(stubborn >= 3.5 && stubborn < 10, `the SIGTERM-ignoring pod took ${stubborn} s`);
+  });
+
+  test('a container over its memory limit shows OOMKilled', async () => {
+    await k.ok(['apply', '-f', '-'], {
+      input: pod(
+        'hungry',
+        `  restartPolicy: Never
+  containers:${container('c', 'tail /dev/zero', '\n      resources: { limits: { memory: 16Mi } }')}`,
+      ),
+    });
+    await waitStatus(k, 'hungry', 'OOMKilled', 60_000);
+    const terminated = (await getPod(k, 'hungry')).status?.containerStatuses?.[0]?.state?.terminated;
+    assert.equal(terminated?.exitCode, 137);
+    assert.equal((await getPod(k, 'hungry')).status?.phase, 'Failed');
+    await k.ok(['delete', 'pod', 'hungry']);
   });
 
   test('two containers binding one port: the second crash-loops with the address-in-use error in its log', async () => {
