@@ -1,7 +1,6 @@
 // The pods/ephemeralcontainers subresource (pkg/registry/core/pod/storage/storage.go EphemeralContainersREST and
 // strategy.go podEphemeralContainersStrategy): GET, PUT and PATCH of the whole Pod, of which only
 // spec.ephemeralContainers is taken. This is what `kubectl debug` patches to add a debug container.
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import { validatePodEphemeralContainersUpdate } from '../api/ephemeral-container-validation.js';
 import type { KubeObject, StoredObject, WritableMeta } from '../api/object.js';
@@ -11,9 +10,8 @@ import { podStrategy } from './kinds/pods.js';
 import type { KindStrategy } from './kinds/types.js';
 import { defaultManager, patchObject } from './patch-handler.js';
 import { trackUpdate } from './patch/server-side-apply.js';
-import { writeOptions, type HandlerContext } from './resource-handler.js';
+import { writeOptions, type SubresourceHandler } from './resource-handler.js';
 import { decodeBody, getObject, updateObject, type Target } from './rest.js';
-import type { ResourceRequest } from './router.js';
 import { methodNotSupported } from './status.js';
 import { toStorage, toVersion } from './versions.js';
 
@@ -26,14 +24,14 @@ export const ephemeralContainersStrategy: KindStrategy = {
   validateUpdate: (object, old) => validatePodEphemeralContainersUpdate(object as Pod, old as Pod),
 };
 
-export async function ephemeralContainersHandler(
-  ctx: HandlerContext,
-  target: Target,
-  request: ResourceRequest,
-  req: IncomingMessage,
-  res: ServerResponse,
-  query: URLSearchParams,
-): Promise<void> {
+export const ephemeralContainersHandler: SubresourceHandler = async (
+  ctx,
+  target,
+  request,
+  req,
+  res,
+  query,
+) => {
   const scoped: Target = { ...target, strategy: ephemeralContainersStrategy };
   const reply = (object: StoredObject) => sendJson(res, 200, toVersion(target.def, object));
   switch (request.verb) {
@@ -67,7 +65,7 @@ export async function ephemeralContainersHandler(
     default:
       throw methodNotSupported(`pods/${SUBRESOURCE}`, request.verb);
   }
-}
+};
 
 /**
  * dropNonEphemeralContainerUpdates: the stored pod with the body's ephemeral containers, defaulted as the

@@ -3,6 +3,7 @@
 // take `fieldValidation` (PATCH operations' query parameters and x-kubernetes-group-version-kind) and the
 // schemas' patch extensions; without it `kubectl.1.27 apply` fails with "failed to download openapi".
 import type { OpenApiDocument, Operation, Parameter, Schema } from './types.js';
+import { encodeVarint } from '../../util/varint.js';
 
 /** A protobuf message under construction: fields are appended in order, as a generated marshaller writes them. */
 class Message {
@@ -20,7 +21,7 @@ class Message {
 
   bool(field: number, value: boolean | undefined): this {
     if (!value) return this;
-    this.parts.push(varint((field << 3) | 0), varint(1));
+    this.parts.push(encodeVarint((field << 3) | 0), encodeVarint(1));
     return this;
   }
 
@@ -38,20 +39,9 @@ class Message {
   }
 
   private bytes(field: number, value: Buffer): this {
-    this.parts.push(varint((field << 3) | 2), varint(value.length), value);
+    this.parts.push(encodeVarint((field << 3) | 2), encodeVarint(value.length), value);
     return this;
   }
-}
-
-function varint(n: number): Buffer {
-  const out: number[] = [];
-  let v = n;
-  while (v > 0x7f) {
-    out.push((v & 0x7f) | 0x80);
-    v = Math.floor(v / 128);
-  }
-  out.push(v);
-  return Buffer.from(out);
 }
 
 /** Vendor extensions are NamedAny {name, value: Any {yaml}}; JSON is valid YAML. */

@@ -1,5 +1,6 @@
 // The two protobuf messages of grpc.health.v1 (grpc/health/v1/health.proto) and gRPC's length-prefixed framing,
 // by hand: HealthCheckRequest { string service = 1; } and HealthCheckResponse { ServingStatus status = 1; }.
+import { encodeVarint } from '../../util/varint.js';
 
 /** ServingStatus enum names, as Go's String() prints them. */
 export const SERVING_STATUS = ['UNKNOWN', 'SERVING', 'NOT_SERVING', 'SERVICE_UNKNOWN'] as const;
@@ -12,7 +13,9 @@ export class GrpcDecodeError extends Error {
 export function encodeHealthCheckRequest(service: string): Buffer {
   const name = Buffer.from(service);
   const message =
-    name.length === 0 ? Buffer.alloc(0) : Buffer.concat([Buffer.from([0x0a]), varint(name.length), name]);
+    name.length === 0
+      ? Buffer.alloc(0)
+      : Buffer.concat([Buffer.from([0x0a]), encodeVarint(name.length), name]);
   const header = Buffer.alloc(5);
   header.writeUInt32BE(message.length, 1);
   return Buffer.concat([header, message]);
@@ -43,17 +46,6 @@ export function decodeHealthCheckResponse(data: Buffer): number {
     else throw new GrpcDecodeError(`unsupported wire type ${wire}`);
   }
   return status;
-}
-
-function varint(value: number): Buffer {
-  const bytes: number[] = [];
-  let rest = value;
-  while (rest > 0x7f) {
-    bytes.push((rest & 0x7f) | 0x80);
-    rest >>>= 7;
-  }
-  bytes.push(rest);
-  return Buffer.from(bytes);
 }
 
 /** Reads a varint of up to 32 significant bits (all this message needs). */
