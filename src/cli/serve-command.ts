@@ -111,6 +111,7 @@ async function serve(o: ServeOptions): Promise<void> {
     nodeIP: node.internalIP,
     allocatable: nodeAllocatable(node),
     status: bridge,
+    objects: bridge,
   });
   const loadManifests = async (): Promise<void> => {
     if (!o.manifests) return;

@@ -1,7 +1,7 @@
 // The kubelet's link to the API store (pkg/kubelet/config/apiserver.go, status/status_manager.go,
 // nodestatus, pod/mirror_client.go): this node's pods in, Node status, pod status and mirror pods out.
 import { randomUUID } from 'node:crypto';
-import type { ContainerImage, Node, Pod, PodStatus, Secret } from 'kubernetes-types/core/v1.js';
+import type { ConfigMap, ContainerImage, Node, Pod, PodStatus, Secret } from 'kubernetes-types/core/v1.js';
 import type { KubeObject, StoredObject } from '../api/object.js';
 import {
   CONFIG_HASH_ANNOTATION,
@@ -14,6 +14,7 @@ import type { ImageRecord } from '../image/types.js';
 import { NotFoundError } from '../store/errors.js';
 import type { ObjectStore } from '../store/object-store.js';
 import type { Logger } from '../util/log.js';
+import type { ObjectSource } from './container-env.js';
 import type { PodStatusSink } from './kubelet.js';
 import { nodeConditions, nodeImages, nodeObject, type NodeFacts } from './node-object.js';
 import { podStatusEqual } from './status/pod-status.js';
@@ -24,7 +25,7 @@ const HEARTBEAT_MS = 10_000;
 const LEASE_DURATION_S = 40;
 const LEASES = 'leases.coordination.k8s.io';
 
-export class ApiBridge implements PodStatusSink {
+export class ApiBridge implements PodStatusSink, ObjectSource {
   private readonly abort = new AbortController();
   private heartbeat: NodeJS.Timeout | undefined;
   private nodeUid = '';
@@ -98,6 +99,14 @@ export class ApiBridge implements PodStatusSink {
     } catch (err) {
       if (!(err instanceof NotFoundError)) throw err;
     }
+  }
+
+  configMap(namespace: string, name: string): ConfigMap | undefined {
+    return this.store.get('configmaps', namespace, name) as ConfigMap | undefined;
+  }
+
+  secret(namespace: string, name: string): Secret | undefined {
+    return this.store.get('secrets', namespace, name) as Secret | undefined;
   }
 
   /** The dockerconfigjson of the pod's imagePullSecrets, by registry host. */

@@ -5,6 +5,7 @@ import { oomScoreAdj } from '../api/qos.js';
 import { containerCgroupValues } from '../api/resources.js';
 import type { ImageRecord } from '../image/types.js';
 import type { ContainerConfig } from '../runtime/container.js';
+import type { EnvVar } from '../runtime/oci/process.js';
 import type { Mount } from '../runtime/oci/types.js';
 import type { ContainerKind } from '../runtime/types.js';
 
@@ -21,6 +22,7 @@ export function containerConfig(
   attempt: number,
   image: ImageRecord,
   volumePaths: Map<string, string>,
+  env: EnvVar[],
 ): ContainerConfig {
   return {
     pod,
@@ -31,9 +33,7 @@ export function containerConfig(
     imageRef: container.image ?? '',
     specHash: containerSpecHash(container),
     mounts: volumeMounts(container, volumePaths),
-    extraEnv: (container.env ?? [])
-      .filter((e) => e.valueFrom === undefined)
-      .map((e) => ({ name: e.name, value: e.value ?? '' })),
+    extraEnv: env,
     resources: containerCgroupValues(container),
     oomScoreAdj: oomScoreAdj(pod, container, totalmem(), kind === 'sidecar'),
   };

@@ -3,7 +3,6 @@ import { burstableQosCpuShares } from '../api/resources.js';
 import type { PodRuntimeState } from '../runtime/runtime.js';
 import type { Logger } from '../util/log.js';
 import { pastActiveDeadline } from './active-deadline.js';
-import type { NodeAllocatable } from './node-object.js';
 import { admitPod } from './pod-admission.js';
 import { gracePeriod, PodWorker, type PodWorkerDeps } from './pod-worker.js';
 import type { PodFailure } from './status/facts.js';
@@ -25,7 +24,6 @@ export interface PodStatusSink {
 export interface KubeletDeps extends PodWorkerDeps {
   /** The pod sources (`file`, `api`); orphans are removed only once each has reported (kubelet sourcesReady). */
   sources: readonly string[];
-  allocatable: NodeAllocatable;
   status?: PodStatusSink;
 }
 

@@ -4,12 +4,15 @@ import { formatGoDuration } from '../api/go-duration.js';
 import { computeQosClass } from '../api/qos.js';
 import { podCgroupValues } from '../api/resources.js';
 import { podFqdn, podHostname, podKernelHostname, renderResolvConf } from '../network/dns-files.js';
+import type { EnvVar } from '../runtime/oci/process.js';
 import type { ContainerRuntime, PodRuntimeState } from '../runtime/runtime.js';
 import type { ContainerKind, ContainerRecord, ContainerStatus, SandboxStatus } from '../runtime/types.js';
 import { removeTree } from '../util/fs.js';
 import type { Logger } from '../util/log.js';
 import { CrashBackoff } from './backoff.js';
 import { containerConfig, containerSpecHash } from './container-config.js';
+import { containerEnv, ContainerEnvError, type ObjectSource } from './container-env.js';
+import type { NodeAllocatable } from './node-object.js';
 import { containerFieldPath, type EventRecorder } from './events.js';
 import type { ImageManager } from './image-manager.js';
 import { runLifecycleHandler } from './prober/hook-runner.js';
@@ -24,6 +27,9 @@ export interface PodWorkerDeps {
   exec: ExecInContainer;
   /** The node's address: a hostNetwork pod's IP, and each pod's hostIP. */
   nodeIP: string;
+  allocatable: NodeAllocatable;
+  /** ConfigMaps and Secrets for env (absent without an API server). */
+  objects?: ObjectSource;
   images: ImageManager;
   events: EventRecorder;
   logger: Logger;
@@ -189,8 +195,10 @@ export class PodWorker {
       return false;
     }
     if (sandbox.pid === undefined) throw new Error('sandbox is not running');
+    const env = this.environment(pod, container, sandbox);
+    if (!env) return false;
     const config = {
-      ...containerConfig(pod, container, kind, attempt, ensured.image, volumePaths),
+      ...containerConfig(pod, container, kind, attempt, ensured.image, volumePaths, env),
       ...(pidNamespace ? { pidNamespace } : {}),
     };
     const record = await this.deps.runtime.createContainer(sandbox.record, sandbox.pid, config);
@@ -231,6 +239,38 @@ export class PodWorker {
       }
       const step: SpecContainer = { container, kind: 'ephemeral' };
       await this.startContainer(pod, sandbox, step, 0, volumePaths, { pidNamespace });
+    }
+  }
+
+  /**
+   * The container's env, or undefined when a ConfigMap, Secret or key it needs is missing: it then waits as
+   * CreateContainerConfigError and is tried again at the next sync (kuberuntime generateContainerConfig).
+   */
+  private environment(pod: Pod, container: Container, sandbox: SandboxStatus): EnvVar[] | undefined {
+    const fieldPath = containerFieldPath(pod, container.name);
+    try {
+      const { env, warnings } = containerEnv({
+        pod,
+        container,
+        podIPs: sandbox.record.ips,
+        hostIP: this.deps.nodeIP,
+        allocatable: this.deps.allocatable,
+        objects: this.deps.objects,
+      });
+      for (const message of warnings) {
+        this.deps.events.record(pod, { type: 'Warning', reason: 'InvalidEnvironmentVariableNames', message });
+      }
+      return env;
+    } catch (err) {
+      if (!(err instanceof ContainerEnvError)) throw err;
+      this.setWaiting(pod, container.name, { reason: 'CreateContainerConfigError', message: err.message });
+      this.deps.events.record(pod, {
+        type: 'Warning',
+        reason: 'Failed',
+        message: `Error: ${err.message}`,
+        fieldPath,
+      });
+      return undefined;
     }
   }
 
