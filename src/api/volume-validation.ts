@@ -122,7 +122,8 @@ const hostPathTypes = [
   'Socket',
 ];
 
-function validateHostPath(source: { path?: string; type?: string }, path: string): FieldError[] {
+/** A hostPath source: a path without `..` and one of the known types (shared by pod volumes and PVs). */
+export function validateHostPath(source: { path?: string; type?: string }, path: string): FieldError[] {
   if (!source.path) return [required(`${path}.path`)];
   const errs = validatePathNoBacksteps(source.path, `${path}.path`);
   if (source.type !== undefined && !hostPathTypes.includes(source.type)) {

@@ -7,6 +7,7 @@ import {
   secretStrategy,
 } from './core.js';
 import { podStrategy } from './pods.js';
+import { persistentVolumeClaimStrategy, persistentVolumeStrategy, storageClassStrategy } from './storage.js';
 import type { KindStrategy } from './types.js';
 
 /** Strategies by store key (the plural resource, group-qualified outside the core group). */
@@ -18,11 +19,11 @@ const strategies: Readonly<Record<string, KindStrategy>> = {
   events: eventStrategy,
   nodes: nodeStrategy,
   serviceaccounts: generic('ServiceAccount', true),
-  persistentvolumeclaims: generic('PersistentVolumeClaim', true),
-  persistentvolumes: generic('PersistentVolume', false),
+  persistentvolumeclaims: persistentVolumeClaimStrategy,
+  persistentvolumes: persistentVolumeStrategy,
   services: generic('Service', true),
   endpoints: generic('Endpoints', true),
-  'storageclasses.storage.k8s.io': generic('StorageClass', false),
+  'storageclasses.storage.k8s.io': storageClassStrategy,
   'leases.coordination.k8s.io': generic('Lease', true),
 };
 
