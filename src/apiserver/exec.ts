@@ -1,6 +1,7 @@
-// pods/{name}/exec: one process-side session (the command in the container, its stdio and its final Status) and two
-// transports kubectl speaks: WebSocket channels (v5/v4.channel.k8s.io, kubectl >= 1.30 by default) and SPDY/3.1
-// streams (spdy/remote-command.ts: kubectl 1.27, or KUBECTL_REMOTE_COMMAND_WEBSOCKETS=false). No TTY yet.
+// pods/{name}/exec: one process-side session (the command in the container, its stdio or its terminal, and its final
+// Status) and two transports kubectl speaks: WebSocket channels (v5/v4.channel.k8s.io, kubectl >= 1.30 by default)
+// and SPDY/3.1 streams (spdy/remote-command.ts: kubectl 1.27, or KUBECTL_REMOTE_COMMAND_WEBSOCKETS=false). pods/attach
+// (attach.ts) serves its sessions over the same transports.
 import type { ChildProcess } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
@@ -9,6 +10,7 @@ import { PassThrough, Writable, type Duplex, type Readable } from 'node:stream';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { Status } from 'kubernetes-types/meta/v1.js';
 import { WebSocketServer, type WebSocket } from 'ws';
+import type { TerminalProcess, TerminalSize } from '../runtime/tty-exec.js';
 import type { ObjectStore } from '../store/object-store.js';
 import type { Logger } from '../util/log.js';
 import { containerName, containerStatus } from './pod-containers.js';
@@ -19,6 +21,9 @@ import { badRequest, notFound, statusOf, type ApiError } from './status.js';
 
 /** Starts a process in a running container; its stdio are pipes. */
 export type ContainerExec = (containerId: string, command: readonly string[]) => ChildProcess;
+
+/** Starts a process in a running container on a terminal of its own (`exec -t`). */
+export type ContainerTtyExec = (containerId: string, command: readonly string[]) => TerminalProcess;
 
 export interface ExecRequest {
   namespace: string;
@@ -48,18 +53,23 @@ export interface ExecRun {
   result: Promise<Status>;
   /** The client went away: the process is killed, as containerd kills an exec whose stream closed. */
   stop(): void;
+  /** The client's terminal changed size; ignored without a TTY. */
+  resize(size: TerminalSize): void;
 }
+
+/** Starts the session once the transport has the client's streams. */
+export type RunSession = (io: ExecIo) => ExecRun;
 
 const WS_PROTOCOLS = ['v5.channel.k8s.io', 'v4.channel.k8s.io'];
 const STDIN = 0;
 const STDOUT = 1;
 const STDERR = 2;
 const ERROR = 3;
+const RESIZE = 4;
 const CLOSE = 255;
 
-const TTY_REFUSED = 'a TTY is not supported by podlet yet: run kubectl exec without -t';
-
-export class ExecServer {
+/** The two transports of a remote command (exec, attach), and the sessions open on them. */
+export class RemoteCommandTransports {
   private readonly wss = new WebSocketServer({
     noServer: true,
     handleProtocols: (offered) => WS_PROTOCOLS.find((p) => offered.has(p)) ?? false,
@@ -67,16 +77,12 @@ export class ExecServer {
   private readonly sessions = new Set<SpdySession>();
 
   constructor(
-    private readonly store: ObjectStore,
-    private readonly exec: ContainerExec,
+    private readonly subresource: string,
     private readonly logger: Logger,
   ) {}
 
-  /** Checks the request before the handshake, so that a refusal is an HTTP Status kubectl can print. */
-  upgrade(request: ExecRequest, req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    // The request is checked first: kubectl retries a refused WebSocket with SPDY and prints that answer.
-    const target = this.resolve(request);
-    const run = (io: ExecIo) => runInContainer(this.exec, target, io, this.logger);
+  /** Answers the upgrade with the transport the client asked for, or throws a refusal before the handshake. */
+  serve(req: IncomingMessage, socket: Duplex, head: Buffer, target: ExecTarget, run: RunSession): void {
     if (isSpdyUpgrade(req)) {
       const session = serveRemoteCommandOverSpdy(req, socket, head, target, run, this.logger);
       this.sessions.add(session);
@@ -89,16 +95,75 @@ export class ExecServer {
       !offered.some((p) => WS_PROTOCOLS.includes(p))
     ) {
       throw badRequest(
-        'podlet serves exec over WebSocket (v5.channel.k8s.io or v4.channel.k8s.io) or SPDY/3.1',
+        `podlet serves ${this.subresource} over WebSocket (v5.channel.k8s.io or v4.channel.k8s.io) or SPDY/3.1`,
       );
     }
     this.wss.handleUpgrade(req, socket, head, (ws) => serveOverWebSocket(ws, target, run));
+  }
+
+  /**
+   * A refusal from the node, as kube-apiserver relays it: over SPDY it proxies kubelet's reply as it is; a
+   * WebSocket it accepts first, then reports the failed SPDY dial to kubelet as an InternalError Status
+   * (apiserver pkg/util/proxy/streamtranslator.go).
+   */
+  refuse(
+    req: IncomingMessage,
+    socket: Duplex,
+    head: Buffer,
+    target: ExecTarget,
+    refusal: KubeletRefusal,
+  ): void {
+    if (isSpdyUpgrade(req)) return refuseUpgrade(socket, refusal);
+    const message = `Internal error occurred: unable to upgrade connection: ${refusal.message}`;
+    const status: Status = {
+      metadata: {},
+      status: 'Failure',
+      message,
+      reason: 'InternalError',
+      details: { causes: [{ message: `unable to upgrade connection: ${refusal.message}` }] },
+      code: 500,
+    };
+    const failed = { result: Promise.resolve(status), stop: () => undefined, resize: () => undefined };
+    this.serve(req, socket, head, target, () => failed);
   }
 
   close(): void {
     for (const client of this.wss.clients) client.terminate();
     this.wss.close();
     for (const session of this.sessions) session.close();
+  }
+}
+
+/** kubelet's answer to a stream it will not serve: a plain-text 500 (kubelet server/streaming WriteError). */
+export class KubeletRefusal extends Error {
+  override name = 'KubeletRefusal';
+}
+
+export class ExecServer {
+  private readonly transports: RemoteCommandTransports;
+
+  constructor(
+    private readonly store: ObjectStore,
+    private readonly exec: ContainerExec,
+    private readonly ttyExec: ContainerTtyExec,
+    private readonly logger: Logger,
+  ) {
+    this.transports = new RemoteCommandTransports('exec', logger);
+  }
+
+  /** Checks the request before the handshake, so that a refusal is an HTTP Status kubectl can print. */
+  upgrade(request: ExecRequest, req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    // The request is checked first: kubectl retries a refused WebSocket with SPDY and prints that answer.
+    const target = this.resolve(request);
+    const run: RunSession = (io) =>
+      target.tty
+        ? runOnTerminal(this.ttyExec, target, io, this.logger)
+        : runInContainer(this.exec, target, io, this.logger);
+    this.transports.serve(req, socket, head, target, run);
+  }
+
+  close(): void {
+    this.transports.close();
   }
 
   private resolve(request: ExecRequest): ExecTarget {
@@ -112,20 +177,21 @@ export class ExecServer {
       throw badRequest(`container ${container} is not running`);
     }
     const flag = (name: string) => request.query.get(name) === 'true';
+    const tty = flag('tty');
     return {
       containerId: status.containerID.replace(/^[a-z]+:\/\//, ''),
       command,
       stdin: flag('stdin'),
       stdout: flag('stdout'),
-      stderr: flag('stderr'),
-      tty: flag('tty'),
+      // A terminal has one output; kubelet drops stderr with a TTY (remotecommand.NewOptions).
+      stderr: flag('stderr') && !tty,
+      tty,
     };
   }
 }
 
 /** Runs the command with the client's stdio; output the client did not ask for is dropped, as kubelet does. */
 export function runInContainer(exec: ContainerExec, target: ExecTarget, io: ExecIo, logger: Logger): ExecRun {
-  if (target.tty) return { result: Promise.resolve(failureStatus(TTY_REFUSED)), stop: () => undefined };
   const child = exec(target.containerId, target.command);
   if (io.stdin && child.stdin) {
     io.stdin.pipe(child.stdin);
@@ -155,8 +221,60 @@ export function runInContainer(exec: ContainerExec, target: ExecTarget, io: Exec
   return {
     result,
     stop: () => {
-      if (child.exitCode === null && child.signalCode === null) void killExec(child);
+      if (child.exitCode === null && child.signalCode === null) {
+        void killExec(child.pid, () => child.kill('SIGKILL'));
+      }
     },
+    resize: () => undefined,
+  };
+}
+
+/**
+ * `exec -t`: the terminal's output (stdout and stderr alike) goes to stdout, input to the terminal, sizes to the
+ * terminal. A slow client pauses the terminal rather than buffering without bound.
+ */
+export function runOnTerminal(
+  exec: ContainerTtyExec,
+  target: ExecTarget,
+  io: ExecIo,
+  logger: Logger,
+): ExecRun {
+  let terminal: TerminalProcess;
+  try {
+    terminal = exec(target.containerId, target.command);
+  } catch (err) {
+    logger.warn({ err, containerId: target.containerId }, 'exec failed');
+    const message = `exec failed: ${(err as Error).message}`;
+    return {
+      result: Promise.resolve(failureStatus(message)),
+      stop: () => undefined,
+      resize: () => undefined,
+    };
+  }
+  const out = io.stdout;
+  terminal.onData((data) => {
+    if (out && !out.write(data)) {
+      terminal.pause();
+      out.once('drain', () => terminal.resume());
+    }
+  });
+  // A terminal has no end of input: the client's stdin closing leaves the process reading its terminal.
+  io.stdin?.on('data', (data: Buffer) => terminal.write(data));
+  let exited = false;
+  const result = new Promise<Status>((resolve) => {
+    terminal.onExit((code) => {
+      exited = true;
+      out?.end();
+      const written = out ? finished(out, { readable: false }).catch(() => undefined) : Promise.resolve();
+      void written.then(() => resolve(code === 0 ? successStatus() : exitStatus(code)));
+    });
+  });
+  return {
+    result,
+    stop: () => {
+      if (!exited) void killExec(terminal.pid, () => terminal.kill('SIGKILL'));
+    },
+    resize: (size) => terminal.resize(size),
   };
 }
 
@@ -164,9 +282,9 @@ export function runInContainer(exec: ContainerExec, target: ExecTarget, io: Exec
  * `runc exec` does not pass SIGKILL on, so the process it started (and what that process started) is killed by
  * pid first: the host sees every pid. Then runc itself.
  */
-async function killExec(child: ChildProcess): Promise<void> {
-  if (child.pid !== undefined) {
-    for (const pid of await descendants(child.pid)) {
+async function killExec(runcPid: number | undefined, killRunc: () => void): Promise<void> {
+  if (runcPid !== undefined) {
+    for (const pid of await descendants(runcPid)) {
       try {
         process.kill(pid, 'SIGKILL');
       } catch {
@@ -174,7 +292,7 @@ async function killExec(child: ChildProcess): Promise<void> {
       }
     }
   }
-  child.kill('SIGKILL');
+  killRunc();
 }
 
 async function descendants(root: number): Promise<number[]> {
@@ -199,7 +317,7 @@ async function descendants(root: number): Promise<number[]> {
   return found;
 }
 
-function serveOverWebSocket(ws: WebSocket, target: ExecTarget, run: (io: ExecIo) => ExecRun): void {
+function serveOverWebSocket(ws: WebSocket, target: ExecTarget, run: RunSession): void {
   const frame = (channel: number, data: Buffer | string, done?: (err?: Error) => void) => {
     if (ws.readyState !== ws.OPEN) return done?.(new Error('the WebSocket is closed'));
     ws.send(Buffer.concat([Buffer.of(channel), Buffer.from(data)]), done);
@@ -216,12 +334,43 @@ function serveOverWebSocket(ws: WebSocket, target: ExecTarget, run: (io: ExecIo)
     ...(target.stdout ? { stdout: channel(STDOUT) } : {}),
     ...(target.stderr ? { stderr: channel(STDERR) } : {}),
   });
+  const resizes = terminalSizeDecoder((size) => execution.resize(size));
   ws.on('message', (data: Buffer) => {
     if (data[0] === STDIN) stdin?.write(data.subarray(1));
+    else if (data[0] === RESIZE) resizes(data.subarray(1));
     else if (data[0] === CLOSE && data[1] === STDIN) stdin?.end();
   });
   ws.on('close', () => execution.stop());
   void execution.result.then(finish);
+}
+
+/**
+ * The client's terminal sizes, JSON objects `{"Width":..,"Height":..}` one after another (Go's json.Encoder ends each
+ * with a newline); a chunk may end inside one. kubelet reads them with a json.Decoder (remotecommand handleResizing).
+ */
+export function terminalSizeDecoder(onSize: (size: TerminalSize) => void): (chunk: Buffer) => void {
+  let pending = '';
+  return (chunk) => {
+    pending += chunk.toString('utf8');
+    let end: number;
+    while ((end = pending.indexOf('}')) >= 0) {
+      const text = pending.slice(0, end + 1);
+      pending = pending.slice(end + 1);
+      const size = parseTerminalSize(text);
+      if (size) onSize(size);
+    }
+  };
+}
+
+function parseTerminalSize(text: string): TerminalSize | undefined {
+  try {
+    const { Width: width, Height: height } = JSON.parse(text) as { Width?: unknown; Height?: unknown };
+    if (typeof width !== 'number' || typeof height !== 'number') return undefined;
+    return { width, height };
+  } catch {
+    // kubelet stops reading sizes at one it cannot decode; here a bad message costs only itself.
+    return undefined;
+  }
 }
 
 export function successStatus(): Status {
@@ -245,9 +394,14 @@ export function failureStatus(message: string): Status {
 
 /** A refusal before the handshake, written as an HTTP reply on the raw socket. */
 export function refuseUpgrade(socket: Duplex, err: unknown): void {
+  if (err instanceof KubeletRefusal)
+    return replyRaw(socket, 500, 'Internal Server Error', 'text/plain', err.message);
   const status = statusOf(err as ApiError);
-  const body = JSON.stringify(status);
+  replyRaw(socket, status.code, status.reason ?? 'Error', 'application/json', JSON.stringify(status));
+}
+
+function replyRaw(socket: Duplex, code: number, reason: string, type: string, body: string): void {
   socket.end(
-    `HTTP/1.1 ${status.code} ${status.reason ?? 'Error'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    `HTTP/1.1 ${code} ${reason}\r\nContent-Type: ${type}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );
 }

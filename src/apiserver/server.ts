@@ -25,7 +25,8 @@ import { handleResource, type SubresourceHandler } from './resource-handler.js';
 import { parseResourcePath } from './router.js';
 import type { LogPath } from './pod-logs.js';
 import { builtInSubresources } from './subresources.js';
-import { ExecServer, refuseUpgrade, type ContainerExec } from './exec.js';
+import { ExecServer, refuseUpgrade, type ContainerExec, type ContainerTtyExec } from './exec.js';
+import { AttachServer, type ContainerAttach } from './attach.js';
 import { PortForwardServer } from './portforward/port-forward-server.js';
 import type { PodDialer } from './portforward/types.js';
 import { serveMetrics, type MetricsView } from './metrics-endpoints.js';
@@ -42,6 +43,10 @@ export interface ApiServerOptions {
   logPath: LogPath;
   /** Starts a process in a running container (pods/exec). */
   exec: ContainerExec;
+  /** Starts a process in a running container on a terminal (pods/exec with tty=true). */
+  ttyExec: ContainerTtyExec;
+  /** Connects to the stdio of a running container (pods/attach). */
+  attach: ContainerAttach;
   /** Connects to a port inside a pod's network namespace (pods/portforward); without it port-forward is refused. */
   portForward?: PodDialer;
   /** The latest resource usage sample, for metrics.k8s.io (`kubectl top`). */
@@ -71,7 +76,8 @@ export class ApiServer {
       (req, res) => void serve(options, subresources, connections.signal, req, res),
     );
     const streams: StreamServers = {
-      exec: new ExecServer(options.store, options.exec, options.logger),
+      exec: new ExecServer(options.store, options.exec, options.ttyExec, options.logger),
+      attach: new AttachServer(options.store, options.attach, options.logger),
       portforward: new PortForwardServer(options.store, options.portForward, options.logger),
     };
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -99,6 +105,7 @@ export class ApiServer {
   async close(): Promise<void> {
     this.connections.abort();
     this.streams.exec.close();
+    this.streams.attach.close();
     this.streams.portforward.close();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
@@ -162,10 +169,11 @@ async function serve(
 /** The streaming subresources, each served over the transports kubectl may pick for it. */
 interface StreamServers {
   exec: ExecServer;
+  attach: AttachServer;
   portforward: PortForwardServer;
 }
 
-/** Streaming subresources (exec, portforward); the server behind each picks WebSocket or SPDY by `Upgrade:`. */
+/** Streaming subresources (exec, attach, portforward); the server behind each picks WebSocket or SPDY by `Upgrade:`. */
 function upgrade(
   options: ApiServerOptions,
   streams: StreamServers,
@@ -181,11 +189,13 @@ function upgrade(
   if (
     request?.resource !== 'pods' ||
     request.group !== '' ||
-    (subresource !== 'exec' && subresource !== 'portforward')
+    (subresource !== 'exec' && subresource !== 'attach' && subresource !== 'portforward')
   ) {
-    throw badRequest(`${url.pathname}: podlet serves only pods/exec and pods/portforward as streams so far`);
+    throw badRequest(
+      `${url.pathname}: podlet serves only pods/exec, pods/attach and pods/portforward as streams`,
+    );
   }
-  // Both need `create` on the subresource, whichever HTTP method the transport used (kube-apiserver since 1.30).
+  // Each needs `create` on the subresource, whichever HTTP method the transport used (kube-apiserver since 1.30).
   const decision = authorize(user, {
     resourceAttributes: {
       verb: 'create',
@@ -205,6 +215,8 @@ function upgrade(
   options.logger.debug({ pod: request.name, namespace: request.namespace, subresource }, 'stream');
   const target = { namespace: request.namespace, pod: request.name };
   if (subresource === 'exec') streams.exec.upgrade({ ...target, query: url.searchParams }, req, socket, head);
+  else if (subresource === 'attach')
+    streams.attach.upgrade({ ...target, query: url.searchParams }, req, socket, head);
   else streams.portforward.upgrade(target, req, socket, head);
 }
 

@@ -3,7 +3,9 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { formatManifestError } from '../api/manifest.js';
 import { ImageStore } from '../image/store.js';
+import { attachToContainer } from '../runtime/attach-socket.js';
 import { execSync } from '../runtime/exec-sync.js';
+import { startTerminalExec } from '../runtime/tty-exec.js';
 import { ApiServer } from '../apiserver/server.js';
 import { netnsDialer } from '../apiserver/portforward/netns-dialer.js';
 import { NamespaceController, ensureInitialNamespaces } from '../apiserver/namespace-controller.js';
@@ -142,6 +144,8 @@ async function serve(o: ServeOptions): Promise<void> {
     logPath: (ns, name, uid, container, attempt) =>
       runtime.paths.containerLog(ns, name, uid, container, attempt),
     exec: (id, command) => runc.exec(id, command),
+    ttyExec: (id, command) => startTerminalExec(runc, id, command),
+    attach: (id) => attachToContainer(runtime.paths.socketDir, id),
     portForward: netnsDialer(async (namespace, name) => {
       const sandbox = (await runtime.sandboxes.list()).find(
         (s) => s.record.podNamespace === namespace && s.record.podName === name && s.state === 'ready',

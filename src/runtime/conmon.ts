@@ -16,6 +16,8 @@ export interface ConmonOptions {
   socketDir: string;
   runcRoot: string;
   stdin?: boolean;
+  /** Close the container's stdin when the first attached client's input ends (spec.stdinOnce). */
+  stdinOnce?: boolean;
   tty?: boolean;
   logMaxSize?: number;
   timeoutMs?: number;
@@ -51,8 +53,7 @@ export async function startConmon(o: ConmonOptions): Promise<ConmonStarted> {
     '--runtime-arg', `--root=${o.runcRoot}`,
     '--log-level', 'error', '--no-sync-log',
     ...(o.logMaxSize ? ['--log-size-max', String(o.logMaxSize)] : []),
-    ...(o.stdin ? ['-i'] : []),
-    ...(o.tty ? ['-t'] : []),
+    ...stdioArgs(o),
   ]; // prettier-ignore
   const stderrFd = openSync(join(o.bundle, 'conmon.log'), 'a');
   try {
@@ -75,6 +76,17 @@ export async function startConmon(o: ConmonOptions): Promise<ConmonStarted> {
   } finally {
     closeSync(stderrFd);
   }
+}
+
+/**
+ * CRI-O's choice (internal/oci/runtime_oci.go): with a terminal conmon owns the console and `-i` would make it close
+ * the console's input when the first attached client leaves; without one, `-i` gives the container a stdin pipe
+ * that conmon closes when a client leaves, unless told to leave it open (stdinOnce false).
+ */
+function stdioArgs(o: ConmonOptions): string[] {
+  if (o.tty) return ['-t'];
+  if (!o.stdin) return [];
+  return o.stdinOnce ? ['-i'] : ['-i', '--leave-stdin-open'];
 }
 
 function readSyncMessage(sync: Readable, timeoutMs: number): Promise<{ data: number; message?: string }> {

@@ -173,6 +173,7 @@ export class ContainerManager {
       socketDir: this.paths.socketDir,
       runcRoot: this.paths.runcRoot,
       stdin: config.container.stdin === true,
+      stdinOnce: config.container.stdinOnce === true,
       tty: config.container.tty === true,
     });
   }

@@ -1,12 +1,12 @@
-// exec over SPDY/3.1 as kubelet serves it (kubelet pkg/cri/streaming/remotecommand/{httpstream,exec}.go): the
-// client opens one stream per stdio with a `streamType` header, the server waits for the set the query asked for,
-// runs the command, writes the outcome on the `error` stream and closes the connection. v4 writes a Status as JSON
-// (exit codes reach kubectl); v2 and v3 write only a failure, as text.
+// exec and attach over SPDY/3.1 as kubelet serves them (kubelet pkg/cri/streaming/remotecommand/{httpstream,exec}.go):
+// the client opens one stream per stdio (and `resize` with a TTY) with a `streamType` header, the server waits for
+// the set the query asked for, runs the session, writes the outcome on the `error` stream and closes the connection.
+// v4 writes a Status as JSON (exit codes reach kubectl); v2 and v3 write only a failure, as text.
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Status } from 'kubernetes-types/meta/v1.js';
 import type { Logger } from '../../util/log.js';
-import type { ExecIo, ExecRun, ExecTarget } from '../exec.js';
+import { terminalSizeDecoder, type ExecTarget, type RunSession } from '../exec.js';
 import { SpdySession } from './session.js';
 import type { SpdyStream } from './stream.js';
 import { acceptSpdyUpgrade, negotiateStreamProtocol } from './upgrade.js';
@@ -24,7 +24,7 @@ export function serveRemoteCommandOverSpdy(
   socket: Duplex,
   head: Buffer,
   target: ExecTarget,
-  run: (io: ExecIo) => ExecRun,
+  run: RunSession,
   logger: Logger,
 ): SpdySession {
   const protocol = negotiateStreamProtocol(req, REMOTE_COMMAND_PROTOCOLS);
@@ -69,7 +69,7 @@ async function serve(
   allThere: Promise<'ready'>,
   streams: Map<StreamType, SpdyStream>,
   protocol: string,
-  run: (io: ExecIo) => ExecRun,
+  run: RunSession,
   logger: Logger,
 ): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
@@ -85,13 +85,15 @@ async function serve(
   const stdin = streams.get('stdin');
   const stdout = streams.get('stdout');
   const stderr = streams.get('stderr');
-  // The resize stream is read and dropped until podlet has TTYs.
-  streams.get('resize')?.resume();
   const execution = run({
     ...(stdin ? { stdin } : {}),
     ...(stdout ? { stdout } : {}),
     ...(stderr ? { stderr } : {}),
   });
+  streams.get('resize')?.on(
+    'data',
+    terminalSizeDecoder((size) => execution.resize(size)),
+  );
   void session.closed.then(() => execution.stop());
   finish(session, streams.get('error'), protocol, await execution.result);
 }
