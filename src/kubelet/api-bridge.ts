@@ -1,7 +1,16 @@
 // The kubelet's link to the API store (pkg/kubelet/config/apiserver.go, status/status_manager.go,
 // nodestatus, pod/mirror_client.go): this node's pods in, Node status, pod status and mirror pods out.
 import { randomUUID } from 'node:crypto';
-import type { ConfigMap, ContainerImage, Node, Pod, PodStatus, Secret } from 'kubernetes-types/core/v1.js';
+import type {
+  ConfigMap,
+  ContainerImage,
+  Node,
+  PersistentVolume,
+  PersistentVolumeClaim,
+  Pod,
+  PodStatus,
+  Secret,
+} from 'kubernetes-types/core/v1.js';
 import type { KubeObject, StoredObject } from '../api/object.js';
 import {
   CONFIG_HASH_ANNOTATION,
@@ -107,6 +116,14 @@ export class ApiBridge implements PodStatusSink, ObjectSource {
 
   secret(namespace: string, name: string): Secret | undefined {
     return this.store.get('secrets', namespace, name) as Secret | undefined;
+  }
+
+  persistentVolumeClaim(namespace: string, name: string): PersistentVolumeClaim | undefined {
+    return this.store.get('persistentvolumeclaims', namespace, name) as PersistentVolumeClaim | undefined;
+  }
+
+  persistentVolume(name: string): PersistentVolume | undefined {
+    return this.store.get('persistentvolumes', '', name) as PersistentVolume | undefined;
   }
 
   /** The dockerconfigjson of the pod's imagePullSecrets, by registry host. */

@@ -6,6 +6,8 @@ import type {
   Container,
   EnvVarSource,
   ObjectFieldSelector,
+  PersistentVolume,
+  PersistentVolumeClaim,
   Pod,
   ResourceFieldSelector,
   Secret,
@@ -17,10 +19,12 @@ import { containerLimits, containerRequests } from '../api/resources.js';
 import type { EnvVar } from '../runtime/oci/process.js';
 import type { NodeAllocatable } from './node-object.js';
 
-/** The API objects a container's environment may read; absent without an API server (static pods only). */
+/** The API objects a container's environment and volumes read; absent without an API server (static pods only). */
 export interface ObjectSource {
   configMap(namespace: string, name: string): ConfigMap | undefined;
   secret(namespace: string, name: string): Secret | undefined;
+  persistentVolumeClaim(namespace: string, name: string): PersistentVolumeClaim | undefined;
+  persistentVolume(name: string): PersistentVolume | undefined;
 }
 
 export interface EnvContext {

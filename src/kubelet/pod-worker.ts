@@ -4,6 +4,7 @@ import { formatGoDuration } from '../api/go-duration.js';
 import { computeQosClass } from '../api/qos.js';
 import { podCgroupValues } from '../api/resources.js';
 import { podFqdn, podHostname, podKernelHostname, renderResolvConf } from '../network/dns-files.js';
+import { ContainerConfigError } from '../runtime/oci/errors.js';
 import type { EnvVar } from '../runtime/oci/process.js';
 import type { ContainerRuntime, PodRuntimeState } from '../runtime/runtime.js';
 import type { ContainerKind, ContainerRecord, ContainerStatus, SandboxStatus } from '../runtime/types.js';
@@ -201,7 +202,21 @@ export class PodWorker {
       ...containerConfig(pod, container, kind, attempt, ensured.image, volumePaths, env),
       ...(pidNamespace ? { pidNamespace } : {}),
     };
-    const record = await this.deps.runtime.createContainer(sandbox.record, sandbox.pid, config);
+    let record: ContainerRecord;
+    try {
+      record = await this.deps.runtime.createContainer(sandbox.record, sandbox.pid, config);
+    } catch (err) {
+      // What the runtime refuses to create (no command, an unknown image user) waits as CreateContainerError.
+      if (!(err instanceof ContainerConfigError)) throw err;
+      this.setWaiting(pod, container.name, { reason: 'CreateContainerError', message: err.message });
+      this.deps.events.record(pod, {
+        type: 'Warning',
+        reason: 'Failed',
+        message: `Error: ${err.message}`,
+        fieldPath,
+      });
+      return false;
+    }
     const created = `Created container: ${container.name}`;
     this.deps.events.record(pod, { type: 'Normal', reason: 'Created', message: created, fieldPath });
     await launchAfter;

@@ -18,7 +18,12 @@ function ctx(container: Partial<Container>): EnvContext {
     podIPs: ['10.0.0.2'],
     hostIP: '192.0.2.1',
     allocatable: { milliCpu: 2000n, memoryBytes: 4n * 1024n ** 3n, pods: 110 },
-    objects: { configMap: (_ns, name) => configMaps[name], secret: (_ns, name) => secrets[name] },
+    objects: {
+      configMap: (_ns, name) => configMaps[name],
+      secret: (_ns, name) => secrets[name],
+      persistentVolumeClaim: () => undefined,
+      persistentVolume: () => undefined,
+    },
   };
 }
 
