@@ -25,7 +25,9 @@ if command -v systemctl >/dev/null 2>&1; then systemctl disable --now docker-reg
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "setup: installing npm packages"
-  npm ci --no-audit --no-fund --loglevel=error
+  # `npm install` rather than `npm ci`: node-unix-socket declares prebuilt optional packages for platforms the
+  # registry never got, which `npm ci` counts as a lockfile out of sync; install follows the lockfile all the same.
+  npm install --no-audit --no-fund --loglevel=error
 fi
 echo "setup: building"
 npm run --silent build
