@@ -3,6 +3,7 @@ import { burstableQosCpuShares } from '../api/resources.js';
 import type { PodRuntimeState } from '../runtime/runtime.js';
 import type { Logger } from '../util/log.js';
 import { pastActiveDeadline } from './active-deadline.js';
+import { EvictionManager } from './eviction/eviction-manager.js';
 import { admitPod } from './pod-admission.js';
 import { gracePeriod, PodWorker, type PodWorkerDeps } from './pod-worker.js';
 import type { PodFailure } from './status/facts.js';
@@ -29,6 +30,9 @@ export interface KubeletDeps extends PodWorkerDeps {
 
 /** How often the runtime is relisted to catch what no event reported (the kubelet's PLEG relist is 1 s). */
 export const RELIST_INTERVAL_MS = 1000;
+
+/** eviction_manager.go immediateEvictionGracePeriodSeconds */
+const IMMEDIATE_EVICTION_GRACE_SECONDS = 1;
 
 /** How often a settled pod is synced anyway (the kubelet's --sync-frequency). */
 export const RESYNC_INTERVAL_MS = 60_000;
@@ -66,8 +70,9 @@ export class Kubelet {
   /** Pods admitted by this process, and the rejected ones with why; a pod is admitted once, when first seen. */
   private readonly admitted = new Set<string>();
   private readonly rejected = new Map<string, PodFailure>();
-  /** Pods failed past their activeDeadlineSeconds. */
-  private readonly expired = new Map<string, PodFailure>();
+  /** Pods failed as a whole (past activeDeadlineSeconds, evicted), with the grace their kill gets when not the pod's. */
+  private readonly failed = new Map<string, { failure: PodFailure; graceSeconds?: number }>();
+  private readonly eviction: EvictionManager;
   private readonly messages: TerminationMessages;
   private readonly probes: ProbeManager;
 
@@ -75,6 +80,12 @@ export class Kubelet {
     this.worker = new PodWorker(deps);
     this.logger = deps.logger;
     this.messages = new TerminationMessages(deps.runtime.paths);
+    this.eviction = new EvictionManager({
+      runtime: deps.runtime,
+      activePods: () => this.activePods(),
+      evict: (pod, failure) => this.evict(pod, failure),
+      logger: deps.logger,
+    });
     this.probes = new ProbeManager({
       exec: deps.exec,
       events: deps.events,
@@ -125,11 +136,13 @@ export class Kubelet {
     await this.deps.runtime.cleanUpIncomplete();
     this.deps.runtime.watchExits((id) => void this.onContainerExit(id));
     this.timer = setInterval(() => void this.relist(), RELIST_INTERVAL_MS);
+    this.eviction.start();
     await this.relist();
   }
 
   async stop(): Promise<void> {
     clearInterval(this.timer);
+    this.eviction.stop();
     this.probes.close();
     this.deps.runtime.close();
     await Promise.all([...this.slots.values()].map((s) => s.running));
@@ -248,10 +261,12 @@ export class Kubelet {
       await this.writeStatus(pod, status);
       return { state: await this.deps.runtime.podState(uid), status };
     }
-    const failure = this.expired.get(uid) ?? this.deadlineFailure(pod);
+    this.deadlineFailure(pod);
+    const failed = this.failed.get(uid);
+    const failure = failed?.failure;
     if (failure || isPodTerminal(this.lastStatus(pod))) {
       this.probes.removePod(uid);
-      await this.worker.stopPod(uid, gracePeriod(pod), pod);
+      await this.worker.stopPod(uid, failed?.graceSeconds ?? gracePeriod(pod), pod);
       const state = await this.deps.runtime.podState(uid);
       return { state, status: await this.updateStatus(pod, state, { terminating: true, failure }) };
     }
@@ -287,13 +302,37 @@ export class Kubelet {
   }
 
   /** activeDeadlineSeconds, counted from the status' startTime (pkg/kubelet/active_deadline.go). */
-  private deadlineFailure(pod: Pod): PodFailure | undefined {
+  private deadlineFailure(pod: Pod): void {
+    if (this.failed.has(pod.metadata?.uid ?? '')) return;
     const failure = pastActiveDeadline(pod, this.lastStatus(pod)?.startTime, new Date());
     if (failure) {
-      this.expired.set(pod.metadata?.uid ?? '', failure);
+      this.failed.set(pod.metadata?.uid ?? '', { failure });
       this.deps.events.record(pod, { type: 'Normal', ...failure });
     }
-    return failure;
+  }
+
+  /**
+   * The eviction manager's verdict: the pod fails with reason Evicted and its containers get the immediate
+   * eviction grace period (1 s), with a Warning Evicted event (eviction_manager.go evictPod).
+   */
+  private evict(pod: Pod, failure: PodFailure): void {
+    const uid = pod.metadata?.uid ?? '';
+    if (this.failed.has(uid)) return;
+    this.logger.info({ pod: pod.metadata?.name, reason: failure.message }, 'evicting pod');
+    this.failed.set(uid, { failure, graceSeconds: IMMEDIATE_EVICTION_GRACE_SECONDS });
+    this.deps.events.record(pod, { type: 'Warning', reason: 'Evicted', message: failure.message });
+    const slot = this.slots.get(uid);
+    if (slot) this.schedule(uid, slot, slot.pod);
+  }
+
+  /** Admitted pods that are neither finished, failed nor being deleted: what eviction may act on. */
+  private activePods(): Pod[] {
+    return [...this.slots.entries()].flatMap(([uid, slot]) => {
+      const pod = slot.pod;
+      if (!pod || !this.admitted.has(uid) || this.failed.has(uid) || pod.metadata?.deletionTimestamp)
+        return [];
+      return isPodTerminal(this.lastStatus(pod)) ? [] : [pod];
+    });
   }
 
   private lastStatus(pod: Pod): PodStatus | undefined {
@@ -338,7 +377,7 @@ export class Kubelet {
     this.statuses.delete(uid);
     this.admitted.delete(uid);
     this.rejected.delete(uid);
-    this.expired.delete(uid);
+    this.failed.delete(uid);
     this.messages.forgetPod(uid);
     this.probes.removePod(uid);
   }
