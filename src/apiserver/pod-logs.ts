@@ -1,6 +1,6 @@
 // GET pods/{name}/log (what `kubectl logs` asks for): the container's CRI log file read as the kubelet serves it,
 // with the kubelet's refusals for containers that have no log yet, and `follow` until the container stops.
-import { readFile } from 'node:fs/promises';
+import { open, readFile, stat, type FileHandle } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import type { ContainerStatus, Pod } from 'kubernetes-types/core/v1.js';
 import { CONFIG_MIRROR_ANNOTATION } from '../api/pod-annotations.js';
@@ -20,6 +20,7 @@ export type LogPath = (
 ) => string;
 
 const FOLLOW_POLL_MS = 200;
+const FOLLOW_READ_BYTES = 64 * 1024;
 
 export function podLogHandler(logPath: LogPath): SubresourceHandler {
   return async (ctx, target, request, _req, res, query) => {
@@ -97,7 +98,11 @@ function logOptions(query: URLSearchParams, now: Date): LogOptions {
   };
 }
 
-/** Streams whole lines appended to the file until the container stops running or the client goes away. */
+/**
+ * Streams whole lines appended to the file until the container stops running or the client goes away. Only the new
+ * bytes are read at each poll; when the log is rotated (the path names a new file), the old file is read to its end
+ * first, then the new one from its start, as the kubelet's follower does.
+ */
 async function follow(
   ctx: HandlerContext,
   target: Target,
@@ -107,19 +112,49 @@ async function follow(
   res: ServerResponse,
   timestamps: boolean,
 ): Promise<void> {
+  let handle = await open(file, 'r').catch(() => undefined);
   let position = offset;
-  while (!ctx.signal.aborted) {
-    await new Promise((resolve) => setTimeout(resolve, FOLLOW_POLL_MS));
-    const buffer = await readFile(file).catch(() => Buffer.alloc(0));
-    const end = buffer.lastIndexOf(0x0a) + 1;
-    if (end > position) {
-      res.write(renderLog(parseCriLog(buffer.subarray(position, end).toString('utf8')), { timestamps }));
-      position = end;
+  let pending = Buffer.alloc(0);
+  const drain = async () => {
+    if (!handle) return;
+    for (;;) {
+      const chunk = Buffer.alloc(FOLLOW_READ_BYTES);
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length, position);
+      if (bytesRead === 0) break;
+      position += bytesRead;
+      pending = Buffer.concat([pending, chunk.subarray(0, bytesRead)]);
     }
-    const pod = ctx.store.get(target.def.storageKey, target.namespace, target.name) as unknown as
-      Pod | undefined;
-    const running = pod?.status?.containerStatuses?.find((s) => s.name === container)?.state?.running;
-    if (running === undefined) break;
+    const end = pending.lastIndexOf(0x0a) + 1;
+    if (end === 0) return;
+    res.write(renderLog(parseCriLog(pending.subarray(0, end).toString('utf8')), { timestamps }));
+    pending = pending.subarray(end);
+  };
+  try {
+    while (!ctx.signal.aborted) {
+      await new Promise((resolve) => setTimeout(resolve, FOLLOW_POLL_MS));
+      await drain();
+      if (await rotated(handle, file)) {
+        await handle?.close();
+        handle = await open(file, 'r').catch(() => undefined);
+        position = 0;
+        pending = Buffer.alloc(0);
+        await drain();
+      }
+      const pod = ctx.store.get(target.def.storageKey, target.namespace, target.name) as unknown as
+        Pod | undefined;
+      const running = pod?.status?.containerStatuses?.find((s) => s.name === container)?.state?.running;
+      if (running === undefined) break;
+    }
+  } finally {
+    await handle?.close();
   }
   res.end();
+}
+
+/** The path now names another file than the one open (renamed away by log rotation). */
+async function rotated(handle: FileHandle | undefined, file: string): Promise<boolean> {
+  const current = await stat(file).catch(() => undefined);
+  if (!current) return false;
+  if (!handle) return true;
+  return (await handle.stat()).ino !== current.ino;
 }

@@ -118,7 +118,7 @@ export function createObject(
   }
   fillCreateMeta(object, ctx.now);
   const sctx = { now: ctx.now, nodeName: ctx.nodeName, user: ctx.user };
-  t.strategy.prepareForCreate?.(object, sctx);
+  t.strategy.prepareForCreate?.(object, { ...sctx, list: (r) => ctx.store.list(r, undefined).items });
   const errors = t.strategy.validate?.(object) ?? [];
   if (errors.length > 0) throw invalidError(t, meta.name ?? '', errors);
   if (t.def.namespaced) requireNamespace(ctx, t, meta.name ?? '');

@@ -1,7 +1,8 @@
 import { Command, Option } from 'commander';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { formatManifestError } from '../api/manifest.js';
+import { parseQuantity, quantityToBytes } from '../api/quantity.js';
 import { ImageStore } from '../image/store.js';
 import { attachToContainer } from '../runtime/attach-socket.js';
 import { execSync } from '../runtime/exec-sync.js';
@@ -9,7 +10,10 @@ import { startTerminalExec } from '../runtime/tty-exec.js';
 import { ApiServer } from '../apiserver/server.js';
 import { netnsDialer } from '../apiserver/portforward/netns-dialer.js';
 import { NamespaceController, ensureInitialNamespaces } from '../apiserver/namespace-controller.js';
+import { ensureDefaultStorageClass } from '../apiserver/volumes/default-storage-class.js';
+import { VolumeController } from '../apiserver/volumes/volume-controller.js';
 import { ApiBridge } from '../kubelet/api-bridge.js';
+import { LogRotation, type LogRotationOptions } from '../kubelet/log-rotation.js';
 import { MetricsCollector } from '../kubelet/metrics.js';
 import { nodeAllocatable, readNodeFacts } from '../kubelet/node-object.js';
 import { StoreEventRecorder } from '../kubelet/store-events.js';
@@ -37,6 +41,8 @@ export interface ServeOptions extends RegistryOptions {
   nodeName: string;
   clusterDomain: string;
   podPidsLimit: string;
+  containerLogMaxSize: string;
+  containerLogMaxFiles: string;
   logLevel: string;
   listen: string;
 }
@@ -53,6 +59,8 @@ export function serveCommand(): Command {
     .option('--node-name <name>', "this node's name", hostname().toLowerCase())
     .option('--cluster-domain <domain>', 'DNS domain of the cluster', 'cluster.local')
     .option('--pod-pids-limit <n>', 'pids.max of each pod cgroup (-1: none)', '4096')
+    .option('--container-log-max-size <quantity>', 'a container log is rotated past this size', '10Mi')
+    .option('--container-log-max-files <n>', 'log files kept per container, the current one included', '5')
     .addOption(
       new Option('--log-level <level>', 'log level')
         .default('info')
@@ -89,6 +97,14 @@ async function serve(o: ServeOptions): Promise<void> {
   ensureInitialNamespaces(store);
   const namespaces = new NamespaceController(store, logger);
   namespaces.start();
+  ensureDefaultStorageClass(store);
+  const volumes = new VolumeController({
+    store,
+    logger,
+    nodeName: o.nodeName,
+    volumesDir: join(resolve(o.dataDir), 'volumes'),
+  });
+  volumes.start();
   const node = await readNodeFacts(o.nodeName, o.dataDir, await runtimeVersion());
   const bridge = new ApiBridge(store, node, () => images.list(), logger);
   const events = new StoreEventRecorder(store, o.nodeName, logger);
@@ -125,6 +141,8 @@ async function serve(o: ServeOptions): Promise<void> {
   await kubelet.start();
   const metrics = new MetricsCollector(runtime, logger);
   metrics.start();
+  const logRotation = new LogRotation(runtime, logRotationOptions(o), logger);
+  logRotation.start();
   await loadManifests();
   bridge.start((pods) => kubelet.setPods('api', pods));
   const stopWatch = o.manifests
@@ -150,7 +168,10 @@ async function serve(o: ServeOptions): Promise<void> {
       const sandbox = (await runtime.sandboxes.list()).find(
         (s) => s.record.podNamespace === namespace && s.record.podName === name && s.state === 'ready',
       );
-      return sandbox && { sandboxId: sandbox.record.id, netnsPath: sandbox.record.netnsPath };
+      if (!sandbox) return undefined;
+      // A hostNetwork sandbox has no netns of its own: its pause process is in the host's.
+      const netnsPath = sandbox.record.netnsPath || `/proc/${sandbox.pid}/ns/net`;
+      return { sandboxId: sandbox.record.id, netnsPath };
     }),
     metrics: () => metrics.latest(),
   });
@@ -168,8 +189,10 @@ async function serve(o: ServeOptions): Promise<void> {
   stopWatch();
   await api.close();
   metrics.stop();
+  logRotation.stop();
   bridge.stop();
   namespaces.stop();
+  await volumes.stop();
   await kubelet.stop();
   store.close();
   if ((await runtime.listPods()).length === 0) {
@@ -182,4 +205,16 @@ async function serve(o: ServeOptions): Promise<void> {
 async function runtimeVersion(): Promise<string> {
   const { stdout } = await run('runc', ['--version'], { timeoutMs: 10_000 });
   return `runc://${/runc version (\S+)/.exec(stdout)?.[1] ?? 'unknown'}`;
+}
+
+/** --container-log-max-size is a quantity (`10Mi`), --container-log-max-files at least 2 (the kubelet's rule). */
+function logRotationOptions(o: ServeOptions): LogRotationOptions {
+  const maxSizeBytes = Number(quantityToBytes(parseQuantity(o.containerLogMaxSize)));
+  const maxFiles = Number(o.containerLogMaxFiles);
+  if (!(maxSizeBytes > 0))
+    throw new Error(`--container-log-max-size ${o.containerLogMaxSize}: must be above 0`);
+  if (!Number.isInteger(maxFiles) || maxFiles < 2) {
+    throw new Error(`--container-log-max-files ${o.containerLogMaxFiles}: must be an integer of at least 2`);
+  }
+  return { maxSizeBytes, maxFiles };
 }

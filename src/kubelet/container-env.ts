@@ -14,9 +14,9 @@ import type {
 } from 'kubernetes-types/core/v1.js';
 import { expandVariables } from '../api/expansion.js';
 import { isEnvVarName } from '../api/names.js';
-import { parseQuantityValue, quantityToNanos } from '../api/quantity.js';
-import { containerLimits, containerRequests } from '../api/resources.js';
 import type { EnvVar } from '../runtime/oci/process.js';
+import { podFieldValue, resourceFieldValue } from '../volume/downward-api.js';
+import { VolumeSetUpError } from '../volume/errors.js';
 import type { NodeAllocatable } from './node-object.js';
 
 /** The API objects a container's environment and volumes read; absent without an API server (static pods only). */
@@ -129,19 +129,10 @@ function fromSource(ctx: EnvContext, source: EnvVarSource): string | undefined {
   throw new ContainerEnvError(`couldn't find key ${ref.key} in ${what} ${namespace}/${ref.name}`);
 }
 
-/** The downward API's pod fields (pkg/fieldpath ExtractFieldPathAsString plus the kubelet's status fields). */
+/** The downward API: the kubelet's status and spec fields here, the object's own fields as volumes read them. */
 function podField(ctx: EnvContext, ref: ObjectFieldSelector): string {
   const { pod } = ctx;
-  const path = ref.fieldPath;
-  const subscript = /^metadata\.(labels|annotations)\['(.+)'\]$/.exec(path);
-  if (subscript) {
-    const map = subscript[1] === 'labels' ? pod.metadata?.labels : pod.metadata?.annotations;
-    return map?.[subscript[2] ?? ''] ?? '';
-  }
   const fields: Record<string, string | undefined> = {
-    'metadata.name': pod.metadata?.name,
-    'metadata.namespace': pod.metadata?.namespace,
-    'metadata.uid': pod.metadata?.uid,
     'spec.nodeName': pod.spec?.nodeName,
     'spec.serviceAccountName': pod.spec?.serviceAccountName,
     'status.hostIP': ctx.hostIP,
@@ -149,33 +140,21 @@ function podField(ctx: EnvContext, ref: ObjectFieldSelector): string {
     'status.podIP': ctx.podIPs[0],
     'status.podIPs': ctx.podIPs.join(','),
   };
-  if (path in fields) return fields[path] ?? '';
-  throw new ContainerEnvError(`unsupported fieldPath: ${path}`);
+  if (ref.fieldPath in fields) return fields[ref.fieldPath] ?? '';
+  return asEnvError(() => podFieldValue(pod, ref));
 }
 
-/**
- * limits.* / requests.* of the named container, divided by the divisor and rounded up; an unset limit is the node's
- * allocatable (pkg/api/v1/resource ExtractContainerResourceValue, kubelet defaulting to allocatable).
- */
+/** limits.* / requests.* of the named container (this one by default), as the downward API volume computes it. */
 function resourceField(ctx: EnvContext, ref: ResourceFieldSelector): string {
-  const spec = ctx.pod.spec;
-  const name = ref.containerName || ctx.container.name;
-  const container = [...(spec?.initContainers ?? []), ...(spec?.containers ?? [])].find(
-    (c) => c.name === name,
-  );
-  const [kind, resource = ''] = ref.resource.split(/\.(.*)/s);
-  const amounts = container
-    ? kind === 'limits'
-      ? containerLimits(container)
-      : containerRequests(container)
-    : new Map();
-  let nanos: bigint | undefined = amounts.get(resource);
-  if (nanos === undefined && kind === 'limits') {
-    if (resource === 'cpu') nanos = ctx.allocatable.milliCpu * 1_000_000n;
-    if (resource === 'memory') nanos = ctx.allocatable.memoryBytes * 1_000_000_000n;
+  const named = { ...ref, containerName: ref.containerName || ctx.container.name };
+  return asEnvError(() => resourceFieldValue(ctx.pod, named, ctx.allocatable));
+}
+
+function asEnvError(f: () => string): string {
+  try {
+    return f();
+  } catch (err) {
+    if (err instanceof VolumeSetUpError) throw new ContainerEnvError(err.message);
+    throw err;
   }
-  nanos ??= 0n;
-  const divisor = quantityToNanos(parseQuantityValue(ref.divisor ?? '1'));
-  if (divisor <= 0n) throw new ContainerEnvError(`invalid divisor for ${ref.resource}`);
-  return String((nanos + divisor - 1n) / divisor);
 }

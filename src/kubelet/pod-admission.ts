@@ -4,6 +4,7 @@ import type { Pod } from 'kubernetes-types/core/v1.js';
 import { podRequests } from '../api/resources.js';
 import type { NodeAllocatable } from './node-object.js';
 import type { PodFailure } from './status/facts.js';
+import { admitSysctls } from './sysctl-admission.js';
 
 const NANOS_PER_MILLI = 1_000_000n;
 const NANOS_PER_UNIT = 1_000_000_000n;
@@ -18,8 +19,11 @@ interface Shortage {
 /**
  * Undefined when the pod fits; else the reason and the message of the rejection event (`OutOfpods`, `OutOfcpu`, `OutOfmemory`) for the first resource
  * short, in the scheduler's order: pod count, then cpu, then memory. `admitted` are the node's other active pods.
+ * The sysctl allowlist is asked first, as the kubelet registers it before the resource predicate (kubelet.go).
  */
 export function admitPod(pod: Pod, admitted: readonly Pod[], node: NodeAllocatable): PodFailure | undefined {
+  const forbidden = admitSysctls(pod);
+  if (forbidden) return forbidden;
   const shortage = firstShortage(pod, admitted, node);
   if (!shortage) return undefined;
   const { resource, requested, used, capacity } = shortage;

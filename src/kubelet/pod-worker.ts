@@ -6,12 +6,18 @@ import { podCgroupValues } from '../api/resources.js';
 import { podFqdn, podHostname, podKernelHostname, renderResolvConf } from '../network/dns-files.js';
 import { ContainerConfigError } from '../runtime/oci/errors.js';
 import type { EnvVar } from '../runtime/oci/process.js';
+import type { Mount } from '../runtime/oci/types.js';
 import type { ContainerRuntime, PodRuntimeState } from '../runtime/runtime.js';
 import type { ContainerKind, ContainerRecord, ContainerStatus, SandboxStatus } from '../runtime/types.js';
 import { removeTree } from '../util/fs.js';
 import type { Logger } from '../util/log.js';
 import { CrashBackoff } from './backoff.js';
-import { containerConfig, containerSpecHash } from './container-config.js';
+import {
+  containerConfig,
+  containerMounts,
+  ContainerMountError,
+  containerSpecHash,
+} from './container-config.js';
 import { containerEnv, ContainerEnvError, type ObjectSource } from './container-env.js';
 import type { NodeAllocatable } from './node-object.js';
 import { containerFieldPath, type EventRecorder } from './events.js';
@@ -68,8 +74,19 @@ export class PodWorker {
     const state = await this.deps.runtime.podState(uid);
     // Taken before a dead sandbox is replaced: restart counts carry over to the new sandbox, as on the kubelet.
     const everLatest = latestInstances(state.containers);
+    // Volumes come before the sandbox (kubelet SyncPod: WaitForAttachAndMount); until every volume is there the
+    // pod's containers wait in ContainerCreating and nothing else is done for the pod.
+    const volumes = await setUpPodVolumes({
+      pod,
+      podDir: this.deps.runtime.paths.pod(uid),
+      objects: this.deps.objects,
+      allocatable: this.deps.allocatable,
+    });
+    for (const message of volumes.failures)
+      this.deps.events.record(pod, { type: 'Warning', reason: 'FailedMount', message });
+    if (!volumes.ready) return state;
+    const volumePaths = volumes.paths;
     const sandbox = await this.ensureSandbox(pod, state);
-    const volumePaths = await setUpPodVolumes(pod, this.deps.runtime.paths.pod(uid));
     const latest = latestInstances(state.containers.filter((c) => c.record.sandboxId === sandbox.record.id));
     const policy = pod.spec?.restartPolicy ?? 'Always';
     const observed = (step: SpecContainer) => ({
@@ -198,8 +215,10 @@ export class PodWorker {
     if (sandbox.pid === undefined) throw new Error('sandbox is not running');
     const env = this.environment(pod, container, sandbox);
     if (!env) return false;
+    const mounts = await this.mounts(pod, container, volumePaths, env);
+    if (!mounts) return false;
     const config = {
-      ...containerConfig(pod, container, kind, attempt, ensured.image, volumePaths, env),
+      ...containerConfig(pod, container, kind, attempt, ensured.image, mounts, env),
       ...(pidNamespace ? { pidNamespace } : {}),
     };
     let record: ContainerRecord;
@@ -208,7 +227,7 @@ export class PodWorker {
     } catch (err) {
       // What the runtime refuses to create (no command, an unknown image user) waits as CreateContainerError.
       if (!(err instanceof ContainerConfigError)) throw err;
-      this.setWaiting(pod, container.name, { reason: 'CreateContainerError', message: err.message });
+      this.setWaiting(pod, container.name, { reason: err.reason, message: err.message });
       this.deps.events.record(pod, {
         type: 'Warning',
         reason: 'Failed',
@@ -285,6 +304,25 @@ export class PodWorker {
         message: `Error: ${err.message}`,
         fieldPath,
       });
+      return undefined;
+    }
+  }
+
+  /** The container's mounts, or undefined when a subPath is refused: it waits as CreateContainerConfigError. */
+  private async mounts(
+    pod: Pod,
+    container: Container,
+    volumePaths: Map<string, string>,
+    env: EnvVar[],
+  ): Promise<Mount[] | undefined> {
+    try {
+      return await containerMounts(pod, container, volumePaths, env);
+    } catch (err) {
+      if (!(err instanceof ContainerMountError)) throw err;
+      this.setWaiting(pod, container.name, { reason: 'CreateContainerConfigError', message: err.message });
+      const fieldPath = containerFieldPath(pod, container.name);
+      const message = `Error: ${err.message}`;
+      this.deps.events.record(pod, { type: 'Warning', reason: 'Failed', message, fieldPath });
       return undefined;
     }
   }

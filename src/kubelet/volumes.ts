@@ -1,40 +1,153 @@
+// The kubelet's volume manager, reduced to one node and one pass per sync: each volume of the pod is set up (or
+// brought up to date) from the API objects it names, and what fails is reported the way the kubelet's reconciler
+// and pod worker report it (pkg/kubelet/volumemanager, pkg/volume/util/operationexecutor/operation_generator.go).
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { totalmem } from 'node:os';
-import type { Pod } from 'kubernetes-types/core/v1.js';
+import type { Pod, Volume } from 'kubernetes-types/core/v1.js';
 import { quantityToBytes, parseQuantity } from '../api/quantity.js';
 import { podCgroupValues } from '../api/resources.js';
+import { hasData } from '../volume/atomic-writer.js';
+import { configMapPayload, configMapVolumePath, setUpConfigMap } from '../volume/configmap.js';
+import { downwardApiPayload, downwardApiVolumePath, setUpDownwardApi } from '../volume/downward-api.js';
 import { EMPTY_DIR_PLUGIN_DIR, setUpEmptyDir, tearDownEmptyDir } from '../volume/empty-dir.js';
+import { VolumeSetUpError } from '../volume/errors.js';
+import { setUpHostPath } from '../volume/host-path.js';
+import { claimedHostPath } from '../volume/persistent-claim.js';
+import {
+  projectedPayload,
+  projectedVolumePath,
+  setUpProjected,
+  type ProjectionObjects,
+} from '../volume/projected.js';
+import {
+  SECRET_PLUGIN_DIR,
+  secretPayload,
+  secretVolumePath,
+  setUpSecret,
+  tearDownSecret,
+} from '../volume/secret.js';
+import type { ObjectSource } from './container-env.js';
+import type { NodeAllocatable } from './node-object.js';
 
-export class UnsupportedVolumeError extends Error {
-  override name = 'UnsupportedVolumeError';
+export interface PodVolumesContext {
+  pod: Pod;
+  podDir: string;
+  /** ConfigMaps, Secrets, claims and volumes (absent without an API server: static pods only). */
+  objects: ObjectSource | undefined;
+  allocatable: NodeAllocatable;
 }
 
-/** Sets up the pod's volumes (idempotent) and returns volume name -> host path. */
-export async function setUpPodVolumes(pod: Pod, podDir: string): Promise<Map<string, string>> {
+export interface PodVolumes {
+  /** Volume name -> host path, for every volume the containers may mount. */
+  paths: Map<string, string>;
+  /** FailedMount event messages of this pass. */
+  failures: string[];
+  /** Every volume has a path: containers may be created (kubelet WaitForAttachAndMount). */
+  ready: boolean;
+}
+
+/**
+ * Sets up every volume of the pod, idempotently: API-data volumes are rewritten only when their content changed,
+ * so a ConfigMap edit or a label change reaches a running pod at its next sync. A volume that fails but was set up
+ * before keeps its last content (and the pod keeps running), as the kubelet's remount does.
+ */
+export async function setUpPodVolumes(ctx: PodVolumesContext): Promise<PodVolumes> {
   const paths = new Map<string, string>();
-  for (const v of pod.spec?.volumes ?? []) {
-    if (v.emptyDir) {
-      paths.set(
-        v.name,
-        await setUpEmptyDir({
-          podDir,
-          name: v.name,
-          source: v.emptyDir,
-          memorySizeBytes: memoryVolumeSize(pod, v.emptyDir.sizeLimit),
-        }),
-      );
-    } else {
-      throw new UnsupportedVolumeError(`volume "${v.name}": this volume type is not supported yet`);
+  const failures: string[] = [];
+  const unprocessed: { name: string; message: string }[] = [];
+  for (const volume of ctx.pod.spec?.volumes ?? []) {
+    try {
+      paths.set(volume.name, await setUpVolume(ctx, volume));
+    } catch (err) {
+      if (!(err instanceof VolumeSetUpError)) throw err;
+      if (volume.persistentVolumeClaim) unprocessed.push({ name: volume.name, message: err.message });
+      else failures.push(`MountVolume.SetUp failed for volume "${volume.name}" : ${err.message}`);
+      const previous = previousPath(ctx.podDir, volume);
+      if (previous && (await hasData(previous))) paths.set(volume.name, previous);
     }
   }
-  return paths;
+  const volumes = ctx.pod.spec?.volumes ?? [];
+  if (unprocessed.length > 0) {
+    // The populator's errors surface through the pod worker's wait (kubelet.go: "Unable to attach or mount volumes").
+    const unmounted = volumes.filter((v) => !paths.has(v.name)).map((v) => v.name);
+    const names = unprocessed.map((u) => u.name);
+    failures.push(
+      `Unable to attach or mount volumes: unmounted volumes=[${unmounted.sort().join(' ')}], unattached volumes=[], ` +
+        `failed to process volumes=[${names.sort().join(' ')}]: ${unprocessed.map((u) => u.message).join('; ')}`,
+    );
+  }
+  return { paths, failures, ready: volumes.every((v) => paths.has(v.name)) };
 }
 
+/** Unmounts what was mounted under the pod directory (memory emptyDirs, secrets) and removes the volumes. */
 export async function tearDownPodVolumes(podDir: string): Promise<void> {
-  const dir = join(podDir, 'volumes', EMPTY_DIR_PLUGIN_DIR);
-  const names = await readdir(dir).catch(() => [] as string[]);
-  for (const name of names) await tearDownEmptyDir(podDir, name);
+  const names = (plugin: string) => readdir(join(podDir, 'volumes', plugin)).catch(() => [] as string[]);
+  for (const name of await names(EMPTY_DIR_PLUGIN_DIR)) await tearDownEmptyDir(podDir, name);
+  for (const name of await names(SECRET_PLUGIN_DIR)) await tearDownSecret(podDir, name);
+}
+
+async function setUpVolume(ctx: PodVolumesContext, v: Volume): Promise<string> {
+  const { pod, podDir } = ctx;
+  if (v.emptyDir) {
+    const memorySizeBytes = memoryVolumeSize(pod, v.emptyDir.sizeLimit);
+    return setUpEmptyDir({ podDir, name: v.name, source: v.emptyDir, memorySizeBytes });
+  }
+  if (v.hostPath) return setUpHostPath(v.hostPath);
+  if (v.persistentVolumeClaim) {
+    const objects = requireObjects(ctx, 'persistentVolumeClaim');
+    const ref = { namespace: namespaceOf(pod), claimName: v.persistentVolumeClaim.claimName };
+    const claim = objects.persistentVolumeClaim(ref.namespace, ref.claimName);
+    return setUpHostPath(claimedHostPath(ref, claim, (name) => objects.persistentVolume(name)));
+  }
+  if (v.configMap) {
+    const cm = requireObjects(ctx, 'configMap').configMap(namespaceOf(pod), v.configMap.name ?? '');
+    return setUpConfigMap(podDir, v.name, configMapPayload(v.configMap, cm));
+  }
+  if (v.secret) {
+    const secret = requireObjects(ctx, 'secret').secret(namespaceOf(pod), v.secret.secretName ?? '');
+    return setUpSecret(podDir, v.name, secretPayload(v.secret, secret), memoryVolumeSize(pod, undefined));
+  }
+  if (v.downwardAPI) {
+    const payload = downwardApiPayload(
+      pod,
+      v.downwardAPI.items ?? [],
+      v.downwardAPI.defaultMode,
+      ctx.allocatable,
+    );
+    return setUpDownwardApi(podDir, v.name, payload);
+  }
+  if (v.projected) {
+    const payload = projectedPayload(pod, v.projected, projectionObjects(ctx), ctx.allocatable);
+    return setUpProjected(podDir, v.name, payload);
+  }
+  throw new VolumeSetUpError('this volume type is not supported by podlet');
+}
+
+/** Where an API-data volume lives, to keep serving its last content when a later update fails. */
+function previousPath(podDir: string, v: Volume): string | undefined {
+  if (v.configMap) return configMapVolumePath(podDir, v.name);
+  if (v.secret) return secretVolumePath(podDir, v.name);
+  if (v.downwardAPI) return downwardApiVolumePath(podDir, v.name);
+  if (v.projected) return projectedVolumePath(podDir, v.name);
+  return undefined;
+}
+
+function requireObjects(ctx: PodVolumesContext, kind: string): ObjectSource {
+  if (!ctx.objects) throw new VolumeSetUpError(`cannot set up ${kind} volume: no API server to read it from`);
+  return ctx.objects;
+}
+
+function projectionObjects(ctx: PodVolumesContext): ProjectionObjects {
+  const namespace = namespaceOf(ctx.pod);
+  return {
+    configMap: (name) => requireObjects(ctx, 'configMap').configMap(namespace, name),
+    secret: (name) => requireObjects(ctx, 'secret').secret(namespace, name),
+  };
+}
+
+function namespaceOf(pod: Pod): string {
+  return pod.metadata?.namespace ?? 'default';
 }
 
 /** min(node memory, pod memory limit when set, sizeLimit when set) (pkg/volume/emptydir calculateEmptyDirMemorySize). */

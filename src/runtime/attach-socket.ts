@@ -1,10 +1,9 @@
 // `kubectl attach`: a client of the attach socket conmon keeps for each container (conmon src/conn_sock.c), and of
 // the `ctl` fifo that resizes the container's terminal (conmon src/ctrl.c). conmon binds the socket in the bundle and
 // links <socket dir>/<id> to the bundle, which keeps the path short enough for a unix socket address.
-import { constants } from 'node:fs';
-import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SeqpacketSocket } from 'node-unix-socket';
+import { controlPath, resizeTerminal } from './conmon-ctl.js';
 import type { TerminalSize } from './tty-exec.js';
 
 export type AttachStream = 'stdout' | 'stderr';
@@ -30,8 +29,6 @@ export class AttachError extends Error {
 const PIPES: Record<number, AttachStream> = { 2: 'stdout', 3: 'stderr' };
 /** conmon reads at most CONN_SOCK_BUF_SIZE bytes of a packet; the rest of a longer one would be lost. */
 const MAX_PACKET = 32 * 1024;
-/** conmon's WIN_RESIZE_EVENT control message type. */
-const WIN_RESIZE_EVENT = 1;
 
 export function attachSocketPath(socketDir: string, id: string): string {
   return join(socketDir, id, 'attach');
@@ -48,7 +45,7 @@ export function attachToContainer(socketDir: string, id: string): Promise<Contai
     try {
       socket.connect(path, () => {
         socket.off('error', refused);
-        resolve(attachment(socket, join(socketDir, id, 'ctl')));
+        resolve(attachment(socket, controlPath(socketDir, id)));
       });
     } catch (err) {
       refused(err as Error);
@@ -96,16 +93,7 @@ function attachment(socket: SeqpacketSocket, ctlPath: string): ContainerAttachme
   };
 }
 
-/**
- * conmon reads "<type> <height> <width>\n" lines from the fifo. Opened without blocking: with conmon gone there is
- * no reader, and a blocking open would wait for ever; conmon refuses sizes above 1000.
- */
 async function writeResize(ctlPath: string, { width, height }: TerminalSize): Promise<void> {
   if (width <= 0 || height <= 0) return;
-  const fifo = await open(ctlPath, constants.O_WRONLY | constants.O_NONBLOCK);
-  try {
-    await fifo.write(`${WIN_RESIZE_EVENT} ${Math.min(height, 1000)} ${Math.min(width, 1000)}\n`);
-  } finally {
-    await fifo.close();
-  }
+  await resizeTerminal(ctlPath, height, width);
 }

@@ -9,6 +9,7 @@ import { mount, unmount } from '../util/mount.js';
 import type { CgroupManager } from './cgroups/manager.js';
 import { startConmon } from './conmon.js';
 import { buildContainerSpec, stopSignal } from './oci/container-spec.js';
+import { loadLocalhostSeccomp, seccompProfileRoot } from './oci/seccomp.js';
 import type { HostFacts } from './host-facts.js';
 import type { Mount } from './oci/types.js';
 import type { RuntimePaths } from './paths.js';
@@ -87,7 +88,8 @@ export class ContainerManager {
       ),
       cgroupPath: this.cgroups.containerCgroupPath(dirname(sandbox.cgroupPath), id),
       stopSignal: stopSignal(config.image.config),
-      sharedPid: sandbox.sharePid,
+      // Under hostPID the container's processes live in the host's PID namespace, which it does not own either.
+      sharedPid: sandbox.sharePid || config.pod.spec?.hostPID === true,
     };
     await ensureDir(dir, 0o700);
     await this.save(record);
@@ -127,6 +129,7 @@ export class ContainerManager {
     await ensureDir(dirname(record.logPath));
     const podDir = this.paths.pod(sandbox.podUid);
     const ns = (kind: string): string => `/proc/${sandboxPid}/ns/${kind}`;
+    const hostPid = config.pod.spec?.hostPID === true;
     const spec = buildContainerSpec({
       pod: config.pod,
       container: config.container,
@@ -135,11 +138,17 @@ export class ContainerManager {
       ...(await readImageFile(rootfs, 'etc/passwd', 'etcPasswd')),
       ...(await readImageFile(rootfs, 'etc/group', 'etcGroup')),
       hostname: sandbox.hostname,
+      // The sandbox's namespaces, which are the host's for hostNetwork / hostIPC / hostPID (containerd
+      // WithPodNamespaces joins /proc/<sandbox>/ns/* whatever their mode).
       namespaces: {
-        network: sandbox.netnsPath,
+        network: ns('net'),
         ipc: ns('ipc'),
         uts: ns('uts'),
-        ...(config.pidNamespace ? { pid: config.pidNamespace } : sandbox.sharePid ? { pid: ns('pid') } : {}),
+        ...(config.pidNamespace
+          ? { pid: config.pidNamespace }
+          : sandbox.sharePid || hostPid
+            ? { pid: ns('pid') }
+            : {}),
       },
       cgroupNamespace: this.cgroupNamespace,
       mounts: [
@@ -149,7 +158,8 @@ export class ContainerManager {
         {
           destination: '/dev/shm',
           type: 'bind',
-          source: join(this.paths.sandbox(sandbox.id), 'shm'),
+          source:
+            config.pod.spec?.hostIPC === true ? '/dev/shm' : join(this.paths.sandbox(sandbox.id), 'shm'),
           options: ['rbind', 'rw', 'nosuid', 'nodev', 'noexec'],
         },
         bind(terminationLog, config.container.terminationMessagePath ?? '/dev/termination-log'),
@@ -162,6 +172,11 @@ export class ContainerManager {
       hostRlimits: this.host.rlimits,
       hostCapabilities: this.host.capabilities,
       extraEnv: config.extraEnv,
+      localhostSeccomp: await loadLocalhostSeccomp(
+        config.pod,
+        config.container,
+        seccompProfileRoot(this.paths.dataDir),
+      ),
     });
     await writeJsonAtomic(join(dir, 'config.json'), spec);
     await startConmon({

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, copyFile, readdir, rename } from 'node:fs/promises';
+import { chmod, copyFile, readFile, readdir, rename } from 'node:fs/promises';
+import { hostname as hostHostname } from 'node:os';
 import { join } from 'node:path';
 import type { Pod } from 'kubernetes-types/core/v1.js';
-import { renderEtcHosts } from '../network/dns-files.js';
+import { renderEtcHosts, renderHostNetworkEtcHosts } from '../network/dns-files.js';
 import { createNetns, removeNetns } from '../network/netns.js';
-import type { PodNetwork, PortMapping } from '../network/cni.js';
+import type { PodNetwork, PodNetworkRequest, PortMapping } from '../network/cni.js';
 import {
   ensureDir,
   exists,
@@ -17,6 +18,7 @@ import type { Logger } from '../util/log.js';
 import { mount, unmount } from '../util/mount.js';
 import { startConmon } from './conmon.js';
 import { buildSandboxSpec } from './oci/sandbox-spec.js';
+import { loadLocalhostSeccomp, seccompProfileRoot } from './oci/seccomp.js';
 import type { HostFacts } from './host-facts.js';
 import type { RuntimePaths } from './paths.js';
 import { RecordCache } from './record-cache.js';
@@ -40,6 +42,8 @@ export interface SandboxConfig {
 }
 
 export const CATATONIT_BINARY = '/usr/bin/catatonit';
+/** The node's hosts file, which a hostNetwork pod gets (kubelet_pods.go nodeHostsFileContent). */
+const NODE_HOSTS_FILE = '/etc/hosts';
 /** The sandbox's oom_score_adj (kubelet qos/policy.go PodInfraOOMAdj). */
 const PAUSE_OOM_SCORE_ADJ = -998;
 
@@ -61,6 +65,10 @@ export class SandboxManager {
     const meta = config.pod.metadata ?? {};
     const id = randomBytes(16).toString('hex');
     const dir = this.paths.sandbox(id);
+    // A hostNetwork pod has no network namespace of its own (netnsName and netnsPath stay empty, as containerd
+    // leaves NetNSPath empty) and lives in the host's UTS namespace, so its hostname is the node's.
+    const hostNetwork = config.pod.spec?.hostNetwork === true;
+    const netnsName = hostNetwork ? '' : `podlet-${id.slice(0, 12)}`;
     const record: SandboxRecord = {
       id,
       podUid: meta.uid ?? '',
@@ -68,11 +76,11 @@ export class SandboxManager {
       podNamespace: meta.namespace ?? 'default',
       phase: 'creating',
       createdAt: new Date().toISOString(),
-      netnsName: `podlet-${id.slice(0, 12)}`,
-      netnsPath: `/run/netns/podlet-${id.slice(0, 12)}`,
+      netnsName,
+      netnsPath: netnsName === '' ? '' : `/run/netns/${netnsName}`,
       cgroupPath: `${config.podCgroupPath}/${id}`,
       sharePid: config.sharePid,
-      hostname: config.hostname,
+      hostname: hostNetwork ? hostHostname() : config.hostname,
       portMappings: config.portMappings,
       ips: [],
     };
@@ -95,35 +103,21 @@ export class SandboxManager {
     const dir = this.paths.sandbox(record.id);
     const podDir = this.paths.pod(record.podUid);
     await ensureDir(podDir, 0o750);
-    await ensureDir(join(dir, 'shm'));
-    await mount('shm', join(dir, 'shm'), 'tmpfs', [
-      'nosuid',
-      'nodev',
-      'noexec',
-      'mode=1777',
-      `size=${config.shmSizeBytes}`,
-    ]);
-    await createNetns(record.netnsName);
-    const net = await this.network.add({
-      id: record.id,
-      netnsPath: record.netnsPath,
-      podName: record.podName,
-      podNamespace: record.podNamespace,
-      podUid: record.podUid,
-      portMappings: record.portMappings,
-    });
-    record.ips = net.ips;
-    record.cniResult = net.result;
-    await this.save(record);
-    const hosts = renderEtcHosts({
-      podIPs: net.ips,
-      hostname: config.hostsName,
-      ...(config.fqdn ? { fqdn: config.fqdn } : {}),
-      ...(config.pod.spec?.hostAliases ? { hostAliases: config.pod.spec.hostAliases } : {}),
-    });
-    await writeFileAtomic(join(podDir, 'etc-hosts'), hosts);
+    // With hostIPC the containers bind the host's /dev/shm instead (containerd: sandboxDevShm = /dev/shm).
+    if (config.pod.spec?.hostIPC !== true) {
+      await ensureDir(join(dir, 'shm'));
+      await mount('shm', join(dir, 'shm'), 'tmpfs', [
+        'nosuid',
+        'nodev',
+        'noexec',
+        'mode=1777',
+        `size=${config.shmSizeBytes}`,
+      ]);
+    }
+    await this.setUpNetwork(record);
+    await writeFileAtomic(join(podDir, 'etc-hosts'), await etcHosts(record, config));
     await writeFileAtomic(join(podDir, 'resolv.conf'), config.resolvConf);
-    await writeFileAtomic(join(podDir, 'hostname'), `${config.hostname}\n`);
+    await writeFileAtomic(join(podDir, 'hostname'), `${record.hostname}\n`);
     await this.ensurePauseRootfs();
     const spec = buildSandboxSpec({
       pod: config.pod,
@@ -134,6 +128,11 @@ export class SandboxManager {
       hostRlimits: this.host.rlimits,
       oomScoreAdj: PAUSE_OOM_SCORE_ADJ,
       oomScoreAdjFloor: this.host.oomScoreAdjFloor,
+      localhostSeccomp: await loadLocalhostSeccomp(
+        config.pod,
+        undefined,
+        seccompProfileRoot(this.paths.dataDir),
+      ),
     });
     await writeJsonAtomic(join(dir, 'config.json'), spec);
     await startConmon({
@@ -146,6 +145,16 @@ export class SandboxManager {
       runcRoot: this.paths.runcRoot,
     });
     await this.runc.start(record.id);
+  }
+
+  /** A network namespace with the CNI chain run in it; nothing for a hostNetwork pod (no netns name). */
+  private async setUpNetwork(record: SandboxRecord): Promise<void> {
+    if (record.netnsName === '') return;
+    await createNetns(record.netnsName);
+    const net = await this.network.add(networkRequest(record));
+    record.ips = net.ips;
+    record.cniResult = net.result;
+    await this.save(record);
   }
 
   /** A read-only root holding only catatonit, shared by every sandbox. */
@@ -162,18 +171,8 @@ export class SandboxManager {
   async stop(id: string): Promise<void> {
     const record = await this.load(id);
     await this.runc.kill(id, 'SIGKILL', true);
-    if (!record) return;
-    await this.network.remove(
-      {
-        id,
-        netnsPath: record.netnsPath,
-        podName: record.podName,
-        podNamespace: record.podNamespace,
-        podUid: record.podUid,
-        portMappings: record.portMappings,
-      },
-      record.cniResult,
-    );
+    if (!record || record.netnsName === '') return;
+    await this.network.remove(networkRequest(record), record.cniResult);
     await removeNetns(record.netnsName);
   }
 
@@ -211,6 +210,31 @@ export class SandboxManager {
     await writeJsonAtomic(join(this.paths.sandbox(record.id), 'sandbox.json'), record);
     await this.records.set(record);
   }
+}
+
+function networkRequest(record: SandboxRecord): PodNetworkRequest {
+  return {
+    id: record.id,
+    netnsPath: record.netnsPath,
+    podName: record.podName,
+    podNamespace: record.podNamespace,
+    podUid: record.podUid,
+    portMappings: record.portMappings,
+  };
+}
+
+/** The pod's /etc/hosts: its IPs under its name, or for a hostNetwork pod the node's file (kubelet_pods.go). */
+async function etcHosts(record: SandboxRecord, config: SandboxConfig): Promise<string> {
+  const hostAliases = config.pod.spec?.hostAliases;
+  if (record.netnsName === '') {
+    return renderHostNetworkEtcHosts(await readFile(NODE_HOSTS_FILE, 'utf8'), hostAliases);
+  }
+  return renderEtcHosts({
+    podIPs: record.ips,
+    hostname: config.hostsName,
+    ...(config.fqdn ? { fqdn: config.fqdn } : {}),
+    ...(hostAliases ? { hostAliases } : {}),
+  });
 }
 
 /** Every sandbox on disk with its observed state; read-only, so `podlet ps` can use it without a daemon. */

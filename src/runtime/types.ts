@@ -9,6 +9,7 @@ export interface SandboxRecord {
   /** `creating` until every resource is set up: a record left in that state after a crash is torn down at start. */
   phase: 'creating' | 'ready';
   createdAt: string;
+  /** The pod's network namespace under /run/netns; both '' for a hostNetwork pod, which has none of its own. */
   netnsName: string;
   netnsPath: string;
   cgroupPath: string;

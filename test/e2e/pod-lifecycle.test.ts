@@ -228,7 +228,7 @@ describe('the pod lifecycle through kubectl', { concurrency: true }, () => {
     await k.ok(['apply', '-f', '-'], {
       input: pod(
         'polite',
-        `  terminationGracePeriodSeconds: 8\n  containers:${container('c', `trap 'exit 0' TERM; ${loop}`)}`,
+        `  terminationGracePeriodSeconds: 15\n  containers:${container('c', `trap 'exit 0' TERM; ${loop}`)}`,
       ),
     });
     await k.ok(['apply', '-f', '-'], {
@@ -246,7 +246,8 @@ describe('the pod lifecycle through kubectl', { concurrency: true }, () => {
     const deleting = Promise.all([timed('polite'), timed('stubborn')]);
     await waitStatus(k, 'stubborn', 'Terminating', 3000);
     const [polite, stubborn] = await deleting;
-    assert.ok(polite < 3, `the SIGTERM-handling pod took ${polite} s`);
+    // Far below its 15 s grace period; the margin is for a loaded machine.
+    assert.ok(polite < 6, `the SIGTERM-handling pod took ${polite} s`);
     assert.ok(stubborn >= 3.5 && stubborn < 10, `the SIGTERM-ignoring pod took ${stubborn} s`);
   });
 

@@ -21,9 +21,11 @@ import {
   validateVolumeUpdate,
 } from '../../api/storage-validation.js';
 import { kubeTime } from '../../api/time.js';
+import { claimHasClass, defaultClassName } from '../../api/volume-binding.js';
 import { metaErrors } from './core.js';
 import type { KindStrategy } from './types.js';
 
+const STORAGE_CLASSES = 'storageclasses.storage.k8s.io';
 const storageClassWarning =
   `metadata.annotations[${BETA_STORAGE_CLASS_ANNOTATION}]: ` +
   'deprecated since v1.8; use "storageClassName" attribute instead';
@@ -33,8 +35,9 @@ const recycleWarning =
 
 export const persistentVolumeClaimStrategy: KindStrategy = {
   kind: 'PersistentVolumeClaim',
-  prepareForCreate(object) {
+  prepareForCreate(object, ctx) {
     defaultClaim(object as PersistentVolumeClaim);
+    admitDefaultStorageClass(object as PersistentVolumeClaim, ctx.list?.(STORAGE_CLASSES) ?? []);
     // The status is the binder's; phase Pending is what defaulting gives the empty status on the way out.
     object.status = { phase: 'Pending' };
   },
@@ -106,6 +109,16 @@ function defaultClaim(claim: PersistentVolumeClaim): void {
     const { apiGroup, kind, name } = spec.dataSourceRef;
     spec.dataSource = { ...(apiGroup !== undefined ? { apiGroup } : {}), kind, name };
   }
+}
+
+/**
+ * The DefaultStorageClass admission plugin (plugin/pkg/admission/storage/storageclass/setdefault): a claim that
+ * names no class, not even "", gets the default class, if the cluster has one.
+ */
+function admitDefaultStorageClass(claim: PersistentVolumeClaim, classes: readonly KubeObject[]): void {
+  if (claimHasClass(claim)) return;
+  const name = defaultClassName(classes as unknown as StorageClass[]);
+  if (name !== undefined) (claim.spec ??= {}).storageClassName = name;
 }
 
 /** SetDefaults_PersistentVolume and SetDefaults_HostPathVolumeSource; volumeAttributesClassName dropped. */

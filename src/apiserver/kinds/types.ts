@@ -8,6 +8,8 @@ export interface StrategyContext {
   nodeName: string;
   /** The user making the request, for admission decisions. */
   user: string;
+  /** The stored objects of a resource, for admission that reads other objects (DefaultStorageClass). */
+  list?(resource: string): StoredObject[];
 }
 
 export interface DecodeResult {

@@ -14,9 +14,20 @@ import { restrictOomScoreAdj } from './host-oom-score.js';
 import { inheritedRlimits } from './host-rlimits.js';
 import { makeSysWritable, mergeMounts } from './mounts.js';
 import { processArgs, processEnv, type EnvVar } from './process.js';
+import { seccompFilter } from './seccomp.js';
 import { effectiveSecurityContext, type EffectiveSecurityContext } from './security-context.js';
-import type { Linux, LinuxResources, Mount, Namespace, Process, Rlimit, Spec } from './types.js';
-import { resolveContainerUser } from './user.js';
+import type {
+  Capabilities,
+  Linux,
+  LinuxResources,
+  Mount,
+  Namespace,
+  Process,
+  Rlimit,
+  Seccomp,
+  Spec,
+} from './types.js';
+import { resolveContainerUser, verifyRunAsNonRoot } from './user.js';
 
 export { ContainerConfigError } from './errors.js';
 export { stopSignal } from './stop-signal.js';
@@ -49,16 +60,35 @@ export interface ContainerSpecInput {
   hostCapabilities: readonly string[];
   /** The kubelet's env (env, envFrom, valueFrom, service links), already resolved, in order. */
   extraEnv?: EnvVar[];
+  /** The effective Localhost seccomp profile, read by loadLocalhostSeccomp; needed only for that type. */
+  localhostSeccomp?: Seccomp | undefined;
 }
 
-/** Throws ContainerConfigError when the container cannot run (no command, unknown user...). */
+/**
+ * Throws ContainerConfigError when the container cannot run (no command, unknown user...), first for what the
+ * kubelet checks itself (runAsNonRoot).
+ */
 export function buildContainerSpec(input: ContainerSpecInput): Spec {
   const sc = effectiveSecurityContext(input.pod, input.container);
-  const mounts = mergeMounts(input.mounts);
   const meta = input.pod.metadata ?? {};
+  verifyRunAsNonRoot({
+    runAsNonRoot: sc.runAsNonRoot,
+    runAsUser: sc.runAsUser,
+    imageUser: input.image.config.User,
+    pod: `${meta.name ?? ''}_${meta.namespace ?? ''}(${meta.uid ?? ''})`,
+    container: input.container.name,
+  });
+  const mounts = mergeMounts(input.mounts);
+  const capabilities = containerCapabilities(sc.capabilities, sc.privileged, input.hostCapabilities);
+  const seccomp = seccompFilter({
+    profile: sc.seccompProfile,
+    privileged: sc.privileged,
+    bounding: capabilities.bounding ?? [],
+    localhost: input.localhostSeccomp,
+  });
   return {
     ociVersion: OCI_VERSION,
-    process: containerProcess(input, sc),
+    process: containerProcess(input, sc, capabilities),
     root: { path: input.rootfs, ...(sc.readOnlyRootFilesystem ? { readonly: true } : {}) },
     mounts: sc.privileged ? makeSysWritable(mounts) : mounts,
     annotations: {
@@ -67,11 +97,15 @@ export function buildContainerSpec(input: ContainerSpecInput): Spec {
       'io.kubernetes.pod.uid': meta.uid ?? '',
       'io.kubernetes.container.name': input.container.name,
     },
-    linux: containerLinux(input, sc),
+    linux: { ...containerLinux(input, sc), ...(seccomp ? { seccomp } : {}) },
   };
 }
 
-function containerProcess(input: ContainerSpecInput, sc: EffectiveSecurityContext): Process {
+function containerProcess(
+  input: ContainerSpecInput,
+  sc: EffectiveSecurityContext,
+  capabilities: Capabilities,
+): Process {
   const { container, image } = input;
   const env = input.extraEnv ?? [];
   const tty = container.tty === true;
@@ -89,7 +123,7 @@ function containerProcess(input: ContainerSpecInput, sc: EffectiveSecurityContex
     args: processArgs(container, image.config, env),
     env: processEnv({ imageEnv: image.config.Env ?? [], env, hostname: input.hostname, tty }),
     cwd: container.workingDir || image.config.WorkingDir || '/',
-    capabilities: containerCapabilities(sc.capabilities, sc.privileged, input.hostCapabilities),
+    capabilities,
     rlimits: inheritedRlimits(input.hostRlimits),
     ...(sc.noNewPrivileges ? { noNewPrivileges: true } : {}),
     oomScoreAdj: restrictOomScoreAdj(input.oomScoreAdj, input.oomScoreAdjFloor),

@@ -14,8 +14,10 @@ import {
 } from './defaults.js';
 import { restrictOomScoreAdj } from './host-oom-score.js';
 import { inheritedRlimits } from './host-rlimits.js';
+import { seccompFilter, seccompSubject } from './seccomp.js';
+import { dotSeparatedSysctl } from './sysctl-name.js';
 import { podSupplementalGroups } from './security-context.js';
-import type { Rlimit, Spec, User } from './types.js';
+import type { Namespace, Rlimit, Seccomp, Spec, User } from './types.js';
 import { sortedUnique } from './user.js';
 
 export interface SandboxSpecInput {
@@ -23,6 +25,7 @@ export interface SandboxSpecInput {
   hostname: string;
   /** A directory holding /catatonit. */
   rootfs: string;
+  /** The network namespace podlet set up; unused for a hostNetwork pod. */
   netnsPath: string;
   cgroupsPath: string;
   hostRlimits: readonly Rlimit[];
@@ -30,6 +33,8 @@ export interface SandboxSpecInput {
   oomScoreAdj: number;
   /** readOomScoreAdjFloor: set when this process may not lower oom_score_adj below its own. */
   oomScoreAdjFloor?: number | undefined;
+  /** The pod's Localhost seccomp profile, read by loadLocalhostSeccomp; needed only for that type. */
+  localhostSeccomp?: Seccomp | undefined;
 }
 
 /** The pause image runs as `USER 65535:65535` (kubernetes build/pause/Dockerfile). */
@@ -40,10 +45,16 @@ const SANDBOX_CPU_SHARES = 2;
 /**
  * The sandbox owns the pod's IPC, UTS and PID namespaces (containers join the PID one only when the pod shares it)
  * and joins the network namespace podlet set up. It keeps containerd's default capabilities, masked paths and
- * no_new_privs, and takes the pod's sysctls, which act on the namespaces it owns.
+ * no_new_privs, takes the pod's sysctls, which act on the namespaces it owns, and the pod-level seccomp profile.
  */
 export function buildSandboxSpec(input: SandboxSpecInput): Spec {
   const meta = input.pod.metadata ?? {};
+  const hostNetwork = input.pod.spec?.hostNetwork === true;
+  const seccomp = seccompFilter({
+    ...seccompSubject(input.pod, undefined),
+    bounding: DEFAULT_CAPABILITIES,
+    localhost: input.localhostSeccomp,
+  });
   return {
     ociVersion: OCI_VERSION,
     process: {
@@ -57,7 +68,8 @@ export function buildSandboxSpec(input: SandboxSpecInput): Spec {
       oomScoreAdj: restrictOomScoreAdj(input.oomScoreAdj, input.oomScoreAdjFloor),
     },
     root: { path: input.rootfs, readonly: true },
-    hostname: input.hostname,
+    // The host's UTS namespace keeps the host's name (runc refuses a hostname without a UTS namespace).
+    ...(hostNetwork ? {} : { hostname: input.hostname }),
     // The pause process needs no /dev/shm; containerd binds the pod's shm here only so that it exists.
     mounts: defaultMounts().filter((m) => m.destination !== '/dev/shm'),
     annotations: {
@@ -69,17 +81,29 @@ export function buildSandboxSpec(input: SandboxSpecInput): Spec {
       sysctl: sandboxSysctls(input.pod),
       resources: { devices: defaultDeviceRules(), cpu: { shares: SANDBOX_CPU_SHARES } },
       cgroupsPath: input.cgroupsPath,
-      namespaces: [
-        { type: 'pid' },
-        { type: 'ipc' },
-        { type: 'uts' },
-        { type: 'mount' },
-        { type: 'network', path: input.netnsPath },
-      ],
+      namespaces: sandboxNamespaces(input),
       maskedPaths: [...DEFAULT_MASKED_PATHS],
       readonlyPaths: [...DEFAULT_READONLY_PATHS],
+      ...(seccomp ? { seccomp } : {}),
     },
   };
+}
+
+/**
+ * hostPID, hostIPC and hostNetwork leave out the namespace, so the sandbox stays in the host's; containers join the
+ * sandbox's, hence the host's too. hostNetwork shares the host's UTS namespace as well (containerd
+ * sandbox_run_linux.go sandboxContainerSpec).
+ */
+function sandboxNamespaces(input: SandboxSpecInput): Namespace[] {
+  const spec = input.pod.spec;
+  const hostNetwork = spec?.hostNetwork === true;
+  return [
+    ...(spec?.hostPID === true ? [] : [{ type: 'pid' } as const]),
+    ...(spec?.hostIPC === true ? [] : [{ type: 'ipc' } as const]),
+    ...(hostNetwork ? [] : [{ type: 'uts' } as const]),
+    { type: 'mount' },
+    ...(hostNetwork ? [] : [{ type: 'network', path: input.netnsPath } as const]),
+  ];
 }
 
 /**
@@ -101,17 +125,10 @@ function sandboxUser(pod: Pod): User {
  */
 function sandboxSysctls(pod: Pod): Record<string, string> {
   const sysctls: Record<string, string> = {};
-  for (const s of pod.spec?.securityContext?.sysctls ?? []) sysctls[dotSeparated(s.name)] = s.value;
+  for (const s of pod.spec?.securityContext?.sysctls ?? []) sysctls[dotSeparatedSysctl(s.name)] = s.value;
   if (pod.spec?.hostNetwork !== true) {
     sysctls['net.ipv4.ip_unprivileged_port_start'] ??= '0';
     sysctls['net.ipv4.ping_group_range'] ??= '0 2147483647';
   }
   return sysctls;
-}
-
-/** k8s.io/component-helpers/node/util/sysctl ConvertSysctlVariableToDotsSeparator. */
-function dotSeparated(name: string): string {
-  const first = name.search(/[./]/);
-  if (first === -1 || name[first] === '.') return name;
-  return name.replace(/[./]/g, (c) => (c === '.' ? '/' : '.'));
 }

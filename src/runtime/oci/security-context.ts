@@ -1,11 +1,13 @@
 // The security settings the kubelet sends for one container: pod-level values with the container's overriding
 // them field by field (pkg/securitycontext/util.go DetermineEffectiveSecurityContext,
 // pkg/kubelet/kuberuntime/security_context.go determineEffectiveSecurityContext, AddNoNewPrivileges).
-import type { Capabilities, Container, Pod } from 'kubernetes-types/core/v1.js';
+import type { Capabilities, Container, Pod, SeccompProfile } from 'kubernetes-types/core/v1.js';
 
 export interface EffectiveSecurityContext {
   runAsUser?: number;
   runAsGroup?: number;
+  /** Checked by the kubelet against the user the container will run as (verifyRunAsNonRoot). */
+  runAsNonRoot: boolean;
   privileged: boolean;
   readOnlyRootFilesystem: boolean;
   /** Only an explicit allowPrivilegeEscalation: false sets no_new_privs. */
@@ -17,6 +19,8 @@ export interface EffectiveSecurityContext {
   supplementalGroups: number[];
   /** supplementalGroupsPolicy (v1.31+; Merge unless Strict). */
   mergeImageGroups: boolean;
+  /** The container's profile, else the pod's (kuberuntime helpers.go getSeccompProfile); none means Unconfined. */
+  seccompProfile?: SeccompProfile;
 }
 
 /** PodSecurityContext.supplementalGroupsPolicy, newer than the installed kubernetes-types. */
@@ -29,9 +33,11 @@ export function effectiveSecurityContext(pod: Pod, container: Container): Effect
   const sc = container.securityContext ?? {};
   const runAsUser = sc.runAsUser ?? podSc.runAsUser;
   const runAsGroup = sc.runAsGroup ?? podSc.runAsGroup;
+  const seccompProfile = sc.seccompProfile ?? podSc.seccompProfile;
   return {
     ...(runAsUser === undefined ? {} : { runAsUser }),
     ...(runAsGroup === undefined ? {} : { runAsGroup }),
+    runAsNonRoot: (sc.runAsNonRoot ?? podSc.runAsNonRoot) === true,
     privileged: sc.privileged === true,
     readOnlyRootFilesystem: sc.readOnlyRootFilesystem === true,
     noNewPrivileges: sc.allowPrivilegeEscalation === false,
@@ -39,6 +45,7 @@ export function effectiveSecurityContext(pod: Pod, container: Container): Effect
     unmaskedProc: sc.procMount === 'Unmasked',
     supplementalGroups: podSupplementalGroups(pod),
     mergeImageGroups: podSc.supplementalGroupsPolicy !== 'Strict',
+    ...(seccompProfile ? { seccompProfile } : {}),
   };
 }
 

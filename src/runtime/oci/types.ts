@@ -88,6 +88,7 @@ export interface Linux {
   namespaces: Namespace[];
   maskedPaths?: string[];
   readonlyPaths?: string[];
+  seccomp?: Seccomp;
 }
 
 export type NamespaceType = 'pid' | 'network' | 'mount' | 'ipc' | 'uts' | 'user' | 'cgroup';
@@ -123,4 +124,29 @@ export interface Cpu {
   shares?: number;
   quota?: number;
   period?: number;
+}
+
+/** A seccomp filter (config-linux.md#seccomp); actions and operators are libseccomp's names, which runc checks. */
+export interface Seccomp {
+  defaultAction: string;
+  defaultErrnoRet?: number;
+  architectures?: string[];
+  flags?: string[];
+  listenerPath?: string;
+  listenerMetadata?: string;
+  syscalls?: Syscall[];
+}
+
+export interface Syscall {
+  names: string[];
+  action: string;
+  errnoRet?: number;
+  args?: SeccompArg[];
+}
+
+export interface SeccompArg {
+  index: number;
+  value: number;
+  valueTwo?: number;
+  op: string;
 }

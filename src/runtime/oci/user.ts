@@ -20,6 +20,19 @@ export interface UserInput {
   mergeImageGroups: boolean;
 }
 
+export interface NonRootInput {
+  runAsNonRoot: boolean;
+  /** The effective runAsUser. */
+  runAsUser?: number | undefined;
+  imageUser?: string | undefined;
+  /** The kubelet's format.Pod: `name_namespace(uid)`. */
+  pod: string;
+  container: string;
+}
+
+/** The image user as containerd reports it to the kubelet (ImageStatus uid or username). */
+type ImageUser = { uid: bigint } | { username: string };
+
 interface PasswdEntry {
   name: string;
   uid: number;
@@ -51,6 +64,50 @@ export function resolveContainerUser(input: UserInput): User {
   const { uid, gid } = resolveUserString(userString, input);
   const imageGroups = input.mergeImageGroups ? memberGroups(userPart, input) : [];
   return { uid, gid, additionalGids: sortedUnique([gid, ...imageGroups, ...input.supplementalGroups]) };
+}
+
+/**
+ * kubelet verifyRunAsNonRoot (kuberuntime/security_context_others.go), with its messages. Non-root can be verified
+ * only for a numeric user: the kubelet never looks inside the image's /etc/passwd. It runs in the kubelet before the
+ * runtime is asked, so the container waits as CreateContainerConfigError.
+ */
+export function verifyRunAsNonRoot(input: NonRootInput): void {
+  const violation = nonRootViolation(input);
+  if (violation === undefined) return;
+  const where = `(pod: ${JSON.stringify(input.pod)}, container: ${input.container})`;
+  throw new ContainerConfigError(`${violation} ${where}`, { reason: 'CreateContainerConfigError' });
+}
+
+function nonRootViolation(input: NonRootInput): string | undefined {
+  if (!input.runAsNonRoot) return undefined;
+  if (input.runAsUser !== undefined) {
+    return input.runAsUser === 0 ? "container's runAsUser breaks non-root policy" : undefined;
+  }
+  const user = reportedImageUser(input.imageUser);
+  if ('username' in user) {
+    return `container has runAsNonRoot and image has non-numeric user (${user.username}), cannot verify user is non-root`;
+  }
+  if (user.uid === 0n) return 'container has runAsNonRoot and image will run as root';
+  if (user.uid < 0n || user.uid > BigInt(MAX_ID)) {
+    return (
+      `container has runAsNonRoot and image has an invalid user id (${user.uid}). (Must be 1-(${MAX_ID})): ` +
+      `must be between 0 and ${MAX_ID}, inclusive`
+    );
+  }
+  return undefined;
+}
+
+/**
+ * containerd getUserFromImage (strconv.ParseInt of the part before `:`, else a user name) and the kubelet's
+ * getImageUser, which takes neither uid nor name (no USER, or an empty user part) as root.
+ */
+function reportedImageUser(imageUser: string | undefined): ImageUser {
+  const part = (imageUser ?? '').split(':')[0] ?? '';
+  if (/^[+-]?[0-9]+$/.test(part)) {
+    const uid = BigInt(part);
+    if (uid >= -(2n ** 63n) && uid < 2n ** 63n) return { uid };
+  }
+  return part === '' ? { uid: 0n } : { username: part };
 }
 
 /**

@@ -104,4 +104,27 @@ describe('buildSandboxSpec', () => {
       { type: 'RLIMIT_NOFILE', hard: 20000, soft: 20000 },
     ]);
   });
+
+  test('stays in the host namespaces a pod asks for, with the host UTS namespace and name under hostNetwork', () => {
+    const types = (spec: Partial<PodSpec>) =>
+      buildSandboxSpec(sandboxInput(spec)).linux.namespaces.map((n) => n.type);
+    assert.deepEqual(types({ hostPID: true }), ['ipc', 'uts', 'mount', 'network']);
+    assert.deepEqual(types({ hostIPC: true }), ['pid', 'uts', 'mount', 'network']);
+    assert.deepEqual(types({ hostNetwork: true }), ['pid', 'ipc', 'mount']);
+    assert.equal(buildSandboxSpec(sandboxInput({ hostNetwork: true })).hostname, undefined);
+  });
+
+  test('takes the pod seccomp profile unless a container is privileged', () => {
+    const securityContext = { seccompProfile: { type: 'RuntimeDefault' } };
+    const confined = buildSandboxSpec(sandboxInput({ securityContext })).linux.seccomp;
+    assert.equal(confined?.defaultAction, 'SCMP_ACT_ERRNO');
+    assert.equal(buildSandboxSpec(sandboxInput()).linux.seccomp, undefined);
+    const privileged = sandboxInput({ securityContext });
+    privileged.pod.spec?.containers.push({
+      name: 'p',
+      image: 'busybox',
+      securityContext: { privileged: true },
+    });
+    assert.equal(buildSandboxSpec(privileged).linux.seccomp, undefined);
+  });
 });
