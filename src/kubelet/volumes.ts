@@ -12,6 +12,7 @@ import { configMapPayload, configMapVolumePath, setUpConfigMap } from '../volume
 import { downwardApiPayload, downwardApiVolumePath, setUpDownwardApi } from '../volume/downward-api.js';
 import { EMPTY_DIR_PLUGIN_DIR, setUpEmptyDir, tearDownEmptyDir } from '../volume/empty-dir.js';
 import { VolumeSetUpError } from '../volume/errors.js';
+import { ensureVolumeOwnership } from '../volume/ownership.js';
 import { setUpHostPath } from '../volume/host-path.js';
 import { claimedHostPath } from '../volume/persistent-claim.js';
 import {
@@ -58,7 +59,12 @@ export async function setUpPodVolumes(ctx: PodVolumesContext): Promise<PodVolume
   const unprocessed: { name: string; message: string }[] = [];
   for (const volume of ctx.pod.spec?.volumes ?? []) {
     try {
-      paths.set(volume.name, await setUpVolume(ctx, volume));
+      const path = await setUpVolume(ctx, volume);
+      const fsGroup = ctx.pod.spec?.securityContext?.fsGroup;
+      if (fsGroup !== undefined && ownershipManaged(ctx, volume)) {
+        await ensureVolumeOwnership(path, fsGroup, apiDataVolume(volume));
+      }
+      paths.set(volume.name, path);
     } catch (err) {
       if (!(err instanceof VolumeSetUpError)) throw err;
       if (volume.persistentVolumeClaim) unprocessed.push({ name: volume.name, message: err.message });
@@ -122,6 +128,26 @@ async function setUpVolume(ctx: PodVolumesContext, v: Volume): Promise<string> {
     return setUpProjected(podDir, v.name, payload);
   }
   throw new VolumeSetUpError('this volume type is not supported by podlet');
+}
+
+/** The volume types whose files take the pod's fsGroup: not hostPath, nor a claim bound to a hostPath PV. */
+function ownershipManaged(ctx: PodVolumesContext, v: Volume): boolean {
+  if (v.persistentVolumeClaim) {
+    const claim = ctx.objects?.persistentVolumeClaim(namespaceOf(ctx.pod), v.persistentVolumeClaim.claimName);
+    const volumeName = claim?.spec?.volumeName;
+    return volumeName !== undefined && ctx.objects?.persistentVolume(volumeName)?.spec?.local !== undefined;
+  }
+  return v.emptyDir !== undefined || apiDataVolume(v);
+}
+
+/** Volumes written by the kubelet from API objects: read-only to the containers. */
+function apiDataVolume(v: Volume): boolean {
+  return (
+    v.configMap !== undefined ||
+    v.secret !== undefined ||
+    v.downwardAPI !== undefined ||
+    v.projected !== undefined
+  );
 }
 
 /** Where an API-data volume lives, to keep serving its last content when a later update fails. */

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { EmptyDirVolumeSource } from 'kubernetes-types/core/v1.js';
-import { ensureDir, removeTree } from '../util/fs.js';
+import { chmod } from 'node:fs/promises';
+import { ensureDir, exists, removeTree } from '../util/fs.js';
 import { isMountPoint, mount, unmount } from '../util/mount.js';
 
 /** The kubelet's directory name for the plugin (pods/<uid>/volumes/kubernetes.io~empty-dir/<name>). */
@@ -21,9 +22,15 @@ export function emptyDirPath(podDir: string, name: string): string {
 /** Creates the volume (idempotent): a directory on disk, or a tmpfs for `medium: Memory`. */
 export async function setUpEmptyDir(v: EmptyDirSetUp): Promise<string> {
   const path = emptyDirPath(v.podDir, v.name);
+  const fresh = !(await exists(path));
   await ensureDir(path, 0o777);
   if (v.source.medium === 'Memory' && !(await isMountPoint(path))) {
-    await mount('tmpfs', path, 'tmpfs', ['nosuid', 'nodev', 'mode=1777', `size=${v.memorySizeBytes}`]);
+    await mount('tmpfs', path, 'tmpfs', ['nosuid', 'nodev', `size=${v.memorySizeBytes}`]);
+    await chmod(path, 0o777);
+  } else if (fresh) {
+    // The daemon's umask took bits away; the kubelet chmods rather than touching the process umask. Only once: fsGroup
+    // adds setgid afterwards.
+    await chmod(path, 0o777);
   }
   return path;
 }

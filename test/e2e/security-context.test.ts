@@ -149,4 +149,33 @@ describe('securityContext through kubectl', () => {
     const hostInit = (await readFile('/proc/1/comm', 'utf8')).trim();
     assert.deepEqual(log.trim().split('\n'), ['sees-host', hostInit]);
   });
+
+  test('fsGroup owns the volumes: group, setgid directories, group-readable files, new files inherit it', async () => {
+    await k.ok(['create', 'configmap', 'fsgroup-cm', '--from-literal=key=value']);
+    const script = [
+      'stat -c "%g %a" /data',
+      'touch /data/new && stat -c "%g" /data/new',
+      'stat -L -c "%g %a" /cfg/key',
+    ].join('; ');
+    const manifest = pod(
+      'fsgroup',
+      script,
+      {
+        securityContext: { runAsUser: 1000, fsGroup: 2000 },
+        volumes: [
+          { name: 'data', emptyDir: {} },
+          { name: 'cfg', configMap: { name: 'fsgroup-cm', defaultMode: 0o400 } },
+        ],
+      },
+      {
+        volumeMounts: [
+          { name: 'data', mountPath: '/data' },
+          { name: 'cfg', mountPath: '/cfg' },
+        ],
+      },
+    );
+    assert.deepEqual((await runToEnd(k, manifest)).trim().split('\n'), ['2000 2777', '2000', '2000 440']);
+    await k.ok(['delete', 'pod', 'fsgroup']);
+    await k.ok(['delete', 'configmap', 'fsgroup-cm']);
+  });
 });
