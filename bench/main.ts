@@ -4,6 +4,7 @@ import { REPO } from '../test/integration/support/podlet-process.js';
 import { apiFigures } from './api.js';
 import { imagePull } from './image-pull.js';
 import { kubeletFigures } from './kubelet.js';
+import { streamFigures } from './streams.js';
 import { podStartup, POLL_MS } from './pod-startup.js';
 import { formatFigures } from './stats.js';
 
@@ -15,6 +16,7 @@ const log = (line: string): void => void process.stderr.write(`${line}\n`);
 const figures = [
   await podStartup(runs, log),
   ...(await kubeletFigures(runs, log)),
+  ...(await streamFigures(runs, log)),
   ...(await imagePull(Math.max(3, Math.round(runs / 4)), log)),
   ...(await apiFigures(runs, log)),
 ];

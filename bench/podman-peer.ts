@@ -42,6 +42,11 @@ export class PodmanPeer {
     return this.podman(['kube', 'down', manifest]).then(() => undefined);
   }
 
+  /** `podman exec`: the peer of `kubectl exec` (kube play names containers `<pod>-<container>`). */
+  async exec(container: string, command: string[]): Promise<void> {
+    await this.podman(['exec', container, ...command]);
+  }
+
   /** An empty pod without an infra container: the cheapest pod podman can list. */
   async createPod(name: string): Promise<void> {
     await this.podman(['pod', 'create', '--infra=false', '--name', name]);

@@ -9,6 +9,7 @@ import type {
   SubjectRulesReviewStatus,
 } from 'kubernetes-types/authorization/v1.js';
 import { createHash } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import type { PeerCertificate, TLSSocket } from 'node:tls';
 import { invalid, type FieldError } from '../api/errors.js';
 
@@ -108,6 +109,25 @@ export function authenticate(socket: TLSSocket): UserInfo | undefined {
   if (!groups.includes(AUTHENTICATED_GROUP)) groups.push(AUTHENTICATED_GROUP);
   const fingerprint = createHash('sha256').update(cert.raw).digest('hex');
   return { username, groups, extra: { [CREDENTIAL_ID_KEY]: [`X509SHA256=${fingerprint}`] } };
+}
+
+/** Checks a bearer token: the user it names, or undefined for a token that names nobody (a 401). */
+export type TokenAuthenticator = (token: string) => UserInfo | undefined;
+
+/**
+ * kube-apiserver's union of authenticators, in its order: a verified client certificate, else an
+ * `Authorization: Bearer` token (k8s.io/apiserver/pkg/authentication/request/bearertoken/bearertoken.go:
+ * the scheme is case-insensitive and an empty token is no token).
+ */
+export function authenticateRequest(
+  req: IncomingMessage,
+  tokens: TokenAuthenticator | undefined,
+): UserInfo | undefined {
+  const user = authenticate(req.socket as TLSSocket);
+  if (user !== undefined) return user;
+  const match = /^bearer\s+(.+)$/i.exec((req.headers.authorization ?? '').trim());
+  const token = match?.[1]?.trim();
+  return token === undefined || token === '' || tokens === undefined ? undefined : tokens(token);
 }
 
 /** Go's x509 verification with KeyUsages=[ClientAuth]: a certificate without the extension may be used for anything. */

@@ -330,12 +330,31 @@ const SERVICE_ACCOUNT: Schema = {
   4: { name: 'automountServiceAccountToken', type: 'bool', keepZero: true },
 };
 
+// `kubectl create token` (authentication/v1 generated.proto); status is the server's to fill.
+const TOKEN_REQUEST: Schema = {
+  1: { name: 'metadata', type: { message: OBJECT_META } },
+  2: {
+    name: 'spec',
+    type: {
+      message: {
+        1: { name: 'audiences', type: 'strings' },
+        4: { name: 'expirationSeconds', type: 'int64' },
+        3: {
+          name: 'boundObjectRef',
+          type: { message: { 1: str('kind'), 2: str('apiVersion'), 3: str('name'), 4: str('uid') } },
+        },
+      },
+    },
+  },
+};
+
 /** The kinds podlet reads as protobuf, by `apiVersion/kind`. */
 const DECODERS: Readonly<Record<string, Schema>> = {
   'authorization.k8s.io/v1/SelfSubjectAccessReview': SELF_SUBJECT_ACCESS_REVIEW,
   'authorization.k8s.io/v1/SelfSubjectRulesReview': SELF_SUBJECT_RULES_REVIEW,
   'authentication.k8s.io/v1/SelfSubjectReview': SELF_SUBJECT_REVIEW,
   'authentication.k8s.io/v1beta1/SelfSubjectReview': SELF_SUBJECT_REVIEW,
+  'authentication.k8s.io/v1/TokenRequest': TOKEN_REQUEST,
   'v1/Namespace': NAMESPACE,
   'v1/ConfigMap': CONFIG_MAP,
   'v1/Secret': SECRET,

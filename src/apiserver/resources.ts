@@ -124,7 +124,22 @@ export const resources: readonly ResourceDefinition[] = [
     subresources: podSubresources,
   }),
   define({ resource: 'secrets', kind: 'Secret', namespaced: true }),
-  define({ resource: 'serviceaccounts', kind: 'ServiceAccount', namespaced: true, shortNames: ['sa'] }),
+  define({
+    resource: 'serviceaccounts',
+    kind: 'ServiceAccount',
+    namespaced: true,
+    shortNames: ['sa'],
+    // pkg/registry/core/rest/storage_core.go: the token subresource answers with an authentication/v1 TokenRequest.
+    subresources: [
+      {
+        name: 'token',
+        kind: 'TokenRequest',
+        group: 'authentication.k8s.io',
+        version: 'v1',
+        verbs: ['create'],
+      },
+    ],
+  }),
   define({
     resource: 'services',
     kind: 'Service',

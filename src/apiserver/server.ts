@@ -1,15 +1,14 @@
-// podlet's Kubernetes API: HTTPS with client certificates only, the discovery and OpenAPI documents, the self
-// reviews, and every resource path through resource-handler.ts.
+// podlet's Kubernetes API: HTTPS with client certificates or service account tokens, the discovery and OpenAPI
+// documents, the self reviews, and every resource path through resource-handler.ts.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import type { TLSSocket } from 'node:tls';
 import type { SelfSubjectAccessReview, SelfSubjectRulesReview } from 'kubernetes-types/authorization/v1.js';
 import type { ObjectStore } from '../store/object-store.js';
 import type { Logger } from '../util/log.js';
 import {
-  authenticate,
+  authenticateRequest,
   authorize,
   selfSubjectAccessReview,
   selfSubjectReview,
@@ -21,8 +20,9 @@ import {
 import { serveDiscovery } from './discovery-endpoints.js';
 import { parseBody, readBody, sendError, sendJson } from './http-io.js';
 import type { Pki } from './pki.js';
+import type { ServiceAccountTokens } from './service-account-tokens.js';
 import { handleResource, type SubresourceHandler } from './resource-handler.js';
-import { parseResourcePath } from './router.js';
+import { parseResourcePath, type ResourceRequest } from './router.js';
 import type { LogPath } from './pod-logs.js';
 import { builtInSubresources } from './subresources.js';
 import { ExecServer, refuseUpgrade, type ContainerExec, type ContainerTtyExec } from './exec.js';
@@ -30,11 +30,14 @@ import { AttachServer, type ContainerAttach } from './attach.js';
 import { PortForwardServer } from './portforward/port-forward-server.js';
 import type { PodDialer } from './portforward/types.js';
 import { serveMetrics, type MetricsView } from './metrics-endpoints.js';
+import type { ApiMetrics } from './prometheus-metrics.js';
 import { badRequest, forbidden, invalid, pathNotFound, unauthorized } from './status.js';
 
 export interface ApiServerOptions {
   store: ObjectStore;
   pki: Pki;
+  /** Signs TokenRequests and authenticates bearer tokens. */
+  serviceAccountTokens: ServiceAccountTokens;
   host: string;
   port: number;
   nodeName: string;
@@ -51,6 +54,8 @@ export interface ApiServerOptions {
   portForward?: PodDialer;
   /** The latest resource usage sample, for metrics.k8s.io (`kubectl top`). */
   metrics?: () => MetricsView | undefined;
+  /** Prometheus figures served on `/metrics`; request latency is recorded into them. */
+  prometheus?: ApiMetrics;
 }
 
 export class ApiServer {
@@ -62,7 +67,7 @@ export class ApiServer {
 
   static async start(options: ApiServerOptions): Promise<ApiServer> {
     const connections = new AbortController();
-    const subresources = builtInSubresources(options.logPath);
+    const subresources = builtInSubresources(options.logPath, options.serviceAccountTokens);
     const server = createServer(
       {
         key: options.pki.serverKey,
@@ -128,11 +133,12 @@ async function serve(
     request.abort();
   });
   const url = new URL(req.url ?? '/', 'https://podlet');
+  let resource: ResourceRequest | undefined;
   try {
-    const user = authenticate(req.socket as TLSSocket);
+    const user = authenticateRequest(req, tokenAuthenticator(options));
     if (user === undefined) throw unauthorized();
     if (await serveNonResource(options, user, req, res, url)) return;
-    const resource = parseResourcePath(req.method ?? 'GET', url.pathname, url.searchParams);
+    resource = parseResourcePath(req.method ?? 'GET', url.pathname, url.searchParams);
     if (resource === undefined) throw pathNotFound();
     await handleResource(
       {
@@ -154,6 +160,12 @@ async function serve(
       options.logger.error({ err, path: url.pathname }, 'request failed');
     sendError(res, err);
   } finally {
+    // Watches and log follows are long by nature; kube-apiserver leaves them out of this histogram too.
+    if (resource && resource.verb !== 'watch' && url.searchParams.get('follow') !== 'true') {
+      const name = resource.subresource ? `${resource.resource}/${resource.subresource}` : resource.resource;
+      const seconds = (performance.now() - started) / 1000;
+      options.prometheus?.observeRequest(resource.verb.toUpperCase(), name, res.statusCode, seconds);
+    }
     options.logger.debug(
       {
         method: req.method,
@@ -164,6 +176,10 @@ async function serve(
       'request',
     );
   }
+}
+
+function tokenAuthenticator(options: ApiServerOptions): (token: string) => UserInfo | undefined {
+  return (token) => options.serviceAccountTokens.authenticate(token);
 }
 
 /** The streaming subresources, each served over the transports kubectl may pick for it. */
@@ -181,7 +197,7 @@ function upgrade(
   socket: Duplex,
   head: Buffer,
 ): void {
-  const user = authenticate(req.socket as TLSSocket);
+  const user = authenticateRequest(req, tokenAuthenticator(options));
   if (user === undefined) throw unauthorized();
   const url = new URL(req.url ?? '/', 'https://podlet');
   const request = parseResourcePath(req.method ?? 'GET', url.pathname, url.searchParams);
@@ -244,6 +260,11 @@ async function serveNonResource(
     return true;
   }
   if (req.method === 'POST' && (await serveSelfReview(user, req, res, path))) return true;
+  if (req.method === 'GET' && path === '/metrics' && options.prometheus) {
+    res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' });
+    res.end(options.prometheus.registry.render());
+    return true;
+  }
   if (
     req.method === 'GET' &&
     serveMetrics(path, url.searchParams, res, options.store, options.nodeName, options.metrics?.())

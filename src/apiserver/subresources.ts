@@ -1,5 +1,5 @@
-// Subresources beyond the generic verbs: pods/eviction (what `kubectl drain` posts), pods/log and
-// pods/ephemeralcontainers. The streaming ones (exec, portforward) are upgrades, served from server.ts.
+// Subresources beyond the generic verbs: pods/eviction (what `kubectl drain` posts), pods/log,
+// pods/ephemeralcontainers and serviceaccounts/token (`kubectl create token`). The streaming ones (exec, portforward) are upgrades, served from server.ts.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DeleteOptions } from 'kubernetes-types/meta/v1.js';
 import { ephemeralContainersHandler } from './ephemeral-containers.js';
@@ -7,8 +7,10 @@ import { parseBody, readBody, sendJson } from './http-io.js';
 import { podLogHandler, type LogPath } from './pod-logs.js';
 import type { HandlerContext, SubresourceHandler } from './resource-handler.js';
 import { deleteObject, type Target } from './rest.js';
+import type { ServiceAccountTokens } from './service-account-tokens.js';
 import type { ResourceRequest } from './router.js';
 import { badRequest, methodNotSupported, successStatus } from './status.js';
+import { tokenRequestHandler } from './token-request.js';
 
 /** policy/v1 Eviction: a graceful delete of the pod, answered with a Success Status (201). */
 async function evictPod(
@@ -31,10 +33,14 @@ async function evictPod(
   sendJson(res, 201, successStatus(201));
 }
 
-export function builtInSubresources(logPath: LogPath): ReadonlyMap<string, SubresourceHandler> {
+export function builtInSubresources(
+  logPath: LogPath,
+  tokens: ServiceAccountTokens,
+): ReadonlyMap<string, SubresourceHandler> {
   return new Map([
     ['pods/ephemeralcontainers', ephemeralContainersHandler],
     ['pods/eviction', evictPod],
     ['pods/log', podLogHandler(logPath)],
+    ['serviceaccounts/token', tokenRequestHandler(tokens)],
   ]);
 }

@@ -8,8 +8,16 @@ import { attachToContainer } from '../runtime/attach-socket.js';
 import { execSync } from '../runtime/exec-sync.js';
 import { startTerminalExec } from '../runtime/tty-exec.js';
 import { ApiServer } from '../apiserver/server.js';
+import { ApiMetrics } from '../apiserver/prometheus-metrics.js';
+import { MetricsRegistry } from '../util/prometheus.js';
 import { netnsDialer } from '../apiserver/portforward/netns-dialer.js';
 import { NamespaceController, ensureInitialNamespaces } from '../apiserver/namespace-controller.js';
+import {
+  ServiceAccountTokens,
+  defaultIssuer,
+  ensureServiceAccountKey,
+} from '../apiserver/service-account-tokens.js';
+import { requestServiceAccountToken } from '../apiserver/token-request.js';
 import { ensureDefaultStorageClass } from '../apiserver/volumes/default-storage-class.js';
 import { VolumeController } from '../apiserver/volumes/volume-controller.js';
 import { ApiBridge } from '../kubelet/api-bridge.js';
@@ -23,6 +31,7 @@ import { ImageManager } from '../kubelet/image-manager.js';
 import { registryPuller } from '../kubelet/image-puller.js';
 import { Kubelet } from '../kubelet/kubelet.js';
 import { readStaticPods, watchManifestDir } from '../kubelet/static-pods.js';
+import { TokenManager, type TokenSource } from '../kubelet/token-manager.js';
 import { Runc } from '../runtime/runc.js';
 import { ContainerRuntime } from '../runtime/runtime.js';
 import { ensureDir } from '../util/fs.js';
@@ -94,8 +103,15 @@ async function serve(o: ServeOptions): Promise<void> {
   const runc = new Runc(runtime.paths.runcRoot);
   await ensureDir(join(o.dataDir, 'api'), 0o700);
   const store = ObjectStore.open(join(o.dataDir, 'api', 'store.db'), { log: logger });
+  const prometheus = new MetricsRegistry();
   ensureInitialNamespaces(store);
-  const namespaces = new NamespaceController(store, logger);
+  const pki = await apiPki(o.dataDir, listen.host);
+  const serviceAccountTokens = new ServiceAccountTokens(
+    await ensureServiceAccountKey(pki.dir),
+    defaultIssuer(o.clusterDomain),
+    store,
+  );
+  const namespaces = new NamespaceController(store, logger, pki.ca);
   namespaces.start();
   ensureDefaultStorageClass(store);
   const volumes = new VolumeController({
@@ -115,6 +131,7 @@ async function serve(o: ServeOptions): Promise<void> {
     podCredentials: (pod) => bridge.pullCredentials(pod),
   });
   const kubelet = new Kubelet({
+    metrics: prometheus,
     runtime,
     images: new ImageManager({ lookup: (ref) => images.get(ref), pull: puller, events }),
     events,
@@ -130,6 +147,7 @@ async function serve(o: ServeOptions): Promise<void> {
     allocatable: nodeAllocatable(node),
     status: bridge,
     objects: bridge,
+    tokens: new TokenManager(podTokenSource(store, serviceAccountTokens)).tokenSource,
   });
   const loadManifests = async (): Promise<void> => {
     if (!o.manifests) return;
@@ -154,7 +172,8 @@ async function serve(o: ServeOptions): Promise<void> {
     : () => undefined;
   const api = await ApiServer.start({
     store,
-    pki: await apiPki(o.dataDir, listen.host),
+    pki,
+    serviceAccountTokens,
     host: listen.host,
     port: listen.port,
     nodeName: o.nodeName,
@@ -174,6 +193,7 @@ async function serve(o: ServeOptions): Promise<void> {
       return { sandboxId: sandbox.record.id, netnsPath };
     }),
     metrics: () => metrics.latest(),
+    prometheus: new ApiMetrics(prometheus, store, o.nodeName),
   });
   const url = `https://${listen.host.includes(':') ? `[${listen.host}]` : listen.host}:${api.port}`;
   await writeApiAddress(o.dataDir, url);
@@ -199,6 +219,20 @@ async function serve(o: ServeOptions): Promise<void> {
     await runtime.network.removeBridge();
     await runtime.cgroups.removeParentIfEmpty();
   }
+}
+
+/** The kubelet's TokenRequests, made in-process: a token bound to the pod, as the kubelet asks for one. */
+function podTokenSource(store: ObjectStore, tokens: ServiceAccountTokens): TokenSource {
+  return (request) => {
+    const issued = requestServiceAccountToken(store, tokens, {
+      namespace: request.namespace,
+      serviceAccountName: request.serviceAccountName,
+      audiences: request.audiences,
+      expirationSeconds: request.expirationSeconds,
+      boundObjectRef: { apiVersion: 'v1', kind: 'Pod', name: request.pod.name, uid: request.pod.uid },
+    });
+    return Promise.resolve({ token: issued.token, expirationTimestamp: issued.expirationTimestamp });
+  };
 }
 
 /** `runc://1.1.5`: nodeInfo.containerRuntimeVersion names the runtime the way CRI runtimes do. */

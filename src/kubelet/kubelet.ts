@@ -2,6 +2,7 @@ import type { Pod, PodStatus } from 'kubernetes-types/core/v1.js';
 import { burstableQosCpuShares } from '../api/resources.js';
 import type { PodRuntimeState } from '../runtime/runtime.js';
 import type { Logger } from '../util/log.js';
+import { DEFAULT_BUCKETS, Histogram, type MetricsRegistry } from '../util/prometheus.js';
 import { pastActiveDeadline } from './active-deadline.js';
 import { EvictionManager } from './eviction/eviction-manager.js';
 import { admitPod } from './pod-admission.js';
@@ -26,6 +27,8 @@ export interface KubeletDeps extends PodWorkerDeps {
   /** The pod sources (`file`, `api`); orphans are removed only once each has reported (kubelet sourcesReady). */
   sources: readonly string[];
   status?: PodStatusSink;
+  /** Where the pod workers' sync latency is recorded (`/metrics`). */
+  metrics?: MetricsRegistry;
 }
 
 /** How often the runtime is relisted to catch what no event reported (the kubelet's PLEG relist is 1 s). */
@@ -73,6 +76,7 @@ export class Kubelet {
   /** Pods failed as a whole (past activeDeadlineSeconds, evicted), with the grace their kill gets when not the pod's. */
   private readonly failed = new Map<string, { failure: PodFailure; graceSeconds?: number }>();
   private readonly eviction: EvictionManager;
+  private readonly syncDuration: Histogram | undefined;
   private readonly messages: TerminationMessages;
   private readonly probes: ProbeManager;
 
@@ -80,6 +84,13 @@ export class Kubelet {
     this.worker = new PodWorker(deps);
     this.logger = deps.logger;
     this.messages = new TerminationMessages(deps.runtime.paths);
+    this.syncDuration = deps.metrics?.register(
+      new Histogram(
+        'kubelet_pod_worker_duration_seconds',
+        'Duration in seconds to sync a single pod, by operation.',
+        DEFAULT_BUCKETS,
+      ),
+    );
     this.eviction = new EvictionManager({
       runtime: deps.runtime,
       activePods: () => this.activePods(),
@@ -221,6 +232,7 @@ export class Kubelet {
 
   private async work(uid: string, slot: PodSlot, previous: Pod | undefined): Promise<void> {
     const pod = slot.pod;
+    const started = performance.now();
     try {
       if (pod) {
         const { state, status } = await this.syncPod(uid, pod);
@@ -237,6 +249,9 @@ export class Kubelet {
       if (message !== slot.lastError)
         this.logger.error({ pod: pod?.metadata?.name, uid, err }, 'pod sync failed');
       slot.lastError = message;
+    } finally {
+      const operation = !pod ? 'kill' : pod.metadata?.deletionTimestamp ? 'terminate' : 'sync';
+      this.syncDuration?.observe({ operation }, (performance.now() - started) / 1000);
     }
   }
 

@@ -26,6 +26,7 @@ import { runLifecycleHandler } from './prober/hook-runner.js';
 import type { ExecInContainer } from './prober/types.js';
 import type { ContainerWaitingInfo } from './status/facts.js';
 import { podPortMappings } from './ports.js';
+import type { TokenSource } from './token-manager.js';
 import { setUpPodVolumes, tearDownPodVolumes } from './volumes.js';
 
 export interface PodWorkerDeps {
@@ -37,6 +38,8 @@ export interface PodWorkerDeps {
   allocatable: NodeAllocatable;
   /** ConfigMaps and Secrets for env (absent without an API server). */
   objects?: ObjectSource;
+  /** Service account tokens for projected volumes (absent without an API server). */
+  tokens?: TokenSource;
   images: ImageManager;
   events: EventRecorder;
   logger: Logger;
@@ -81,6 +84,7 @@ export class PodWorker {
       podDir: this.deps.runtime.paths.pod(uid),
       objects: this.deps.objects,
       allocatable: this.deps.allocatable,
+      tokens: this.deps.tokens,
     });
     for (const message of volumes.failures)
       this.deps.events.record(pod, { type: 'Warning', reason: 'FailedMount', message });

@@ -4,7 +4,12 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { totalmem } from 'node:os';
-import type { Pod, Volume } from 'kubernetes-types/core/v1.js';
+import type {
+  Pod,
+  ProjectedVolumeSource,
+  ServiceAccountTokenProjection,
+  Volume,
+} from 'kubernetes-types/core/v1.js';
 import { quantityToBytes, parseQuantity } from '../api/quantity.js';
 import { podCgroupValues } from '../api/resources.js';
 import { hasData } from '../volume/atomic-writer.js';
@@ -30,6 +35,7 @@ import {
 } from '../volume/secret.js';
 import type { ObjectSource } from './container-env.js';
 import type { NodeAllocatable } from './node-object.js';
+import type { TokenSource } from './token-manager.js';
 
 export interface PodVolumesContext {
   pod: Pod;
@@ -37,6 +43,8 @@ export interface PodVolumesContext {
   /** ConfigMaps, Secrets, claims and volumes (absent without an API server: static pods only). */
   objects: ObjectSource | undefined;
   allocatable: NodeAllocatable;
+  /** Service account tokens for projected serviceAccountToken sources (absent without an API server). */
+  tokens: TokenSource | undefined;
 }
 
 export interface PodVolumes {
@@ -124,7 +132,8 @@ async function setUpVolume(ctx: PodVolumesContext, v: Volume): Promise<string> {
     return setUpDownwardApi(podDir, v.name, payload);
   }
   if (v.projected) {
-    const payload = projectedPayload(pod, v.projected, projectionObjects(ctx), ctx.allocatable);
+    const tokens = await projectedTokens(ctx, v.projected);
+    const payload = projectedPayload(pod, v.projected, projectionObjects(ctx, tokens), ctx.allocatable);
     return setUpProjected(podDir, v.name, payload);
   }
   throw new VolumeSetUpError('this volume type is not supported by podlet');
@@ -164,12 +173,54 @@ function requireObjects(ctx: PodVolumesContext, kind: string): ObjectSource {
   return ctx.objects;
 }
 
-function projectionObjects(ctx: PodVolumesContext): ProjectionObjects {
+function projectionObjects(
+  ctx: PodVolumesContext,
+  tokens: ReadonlyMap<ServiceAccountTokenProjection, string | Error>,
+): ProjectionObjects {
   const namespace = namespaceOf(ctx.pod);
   return {
     configMap: (name) => requireObjects(ctx, 'configMap').configMap(namespace, name),
     secret: (name) => requireObjects(ctx, 'secret').secret(namespace, name),
+    serviceAccountToken(projection) {
+      const token = tokens.get(projection);
+      if (typeof token === 'string') return token;
+      throw new VolumeSetUpError(token?.message ?? 'no service account token');
+    },
   };
+}
+
+/**
+ * The token of each serviceAccountToken source, bound to the pod (projected.go collectData asks the kubelet's
+ * token manager, which answers from its cache until the token is due for renewal). A failure is kept as the
+ * source's error, reported with the volume's other failures.
+ */
+async function projectedTokens(
+  ctx: PodVolumesContext,
+  source: ProjectedVolumeSource,
+): Promise<Map<ServiceAccountTokenProjection, string | Error>> {
+  const tokens = new Map<ServiceAccountTokenProjection, string | Error>();
+  const meta = ctx.pod.metadata ?? {};
+  for (const s of source.sources ?? []) {
+    const projection = s.serviceAccountToken;
+    if (projection === undefined) continue;
+    if (ctx.tokens === undefined) {
+      tokens.set(projection, new VolumeSetUpError('cannot request a service account token: no API server'));
+      continue;
+    }
+    try {
+      const issued = await ctx.tokens({
+        namespace: namespaceOf(ctx.pod),
+        serviceAccountName: ctx.pod.spec?.serviceAccountName ?? 'default',
+        audiences: projection.audience ? [projection.audience] : [],
+        expirationSeconds: projection.expirationSeconds ?? 3600,
+        pod: { name: meta.name ?? '', uid: meta.uid ?? '' },
+      });
+      tokens.set(projection, issued.token);
+    } catch (err) {
+      tokens.set(projection, err instanceof Error ? err : new Error(String(err)));
+    }
+  }
+  return tokens;
 }
 
 function namespaceOf(pod: Pod): string {

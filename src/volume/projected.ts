@@ -1,7 +1,13 @@
-// projected volumes (pkg/volume/projected collectData): configMap, secret and downwardAPI sources merged into one
-// directory. serviceAccountToken sources are not projected: podlet issues no service account tokens.
+// projected volumes (pkg/volume/projected collectData): configMap, secret, downwardAPI and serviceAccountToken
+// sources merged into one directory.
 import { join } from 'node:path';
-import type { ConfigMap, Pod, ProjectedVolumeSource, Secret } from 'kubernetes-types/core/v1.js';
+import type {
+  ConfigMap,
+  Pod,
+  ProjectedVolumeSource,
+  Secret,
+  ServiceAccountTokenProjection,
+} from 'kubernetes-types/core/v1.js';
 import { ensureDir } from '../util/fs.js';
 import { writeAtomically, type Payload } from './atomic-writer.js';
 import { configMapData } from './configmap.js';
@@ -14,6 +20,8 @@ import { secretData } from './secret.js';
 export interface ProjectionObjects {
   configMap(name: string): ConfigMap | undefined;
   secret(name: string): Secret | undefined;
+  /** The pod's current token for a source (fetched beforehand); throws a VolumeSetUpError when there is none. */
+  serviceAccountToken?(projection: ServiceAccountTokenProjection): string;
 }
 
 export const PROJECTED_PLUGIN_DIR = 'kubernetes.io~projected';
@@ -51,6 +59,8 @@ export function projectedPayload(
         files = keyedPayload(data, s.secret.items, defaultMode, optional);
       } else if (s.downwardAPI) {
         files = downwardApiPayload(pod, s.downwardAPI.items ?? [], defaultMode, allocatable);
+      } else if (s.serviceAccountToken) {
+        files = tokenPayload(s.serviceAccountToken, objects, defaultMode);
       }
       for (const [path, file] of files) payload.set(path, file);
     } catch (err) {
@@ -60,6 +70,17 @@ export function projectedPayload(
   }
   if (errors.length > 0) throw new VolumeSetUpError(aggregateMessages(errors));
   return payload;
+}
+
+function tokenPayload(
+  projection: ServiceAccountTokenProjection,
+  objects: ProjectionObjects,
+  mode: number,
+): Payload {
+  if (!objects.serviceAccountToken)
+    throw new VolumeSetUpError('cannot project a service account token: no API server to request it from');
+  const token = objects.serviceAccountToken(projection);
+  return new Map([[projection.path, { data: Buffer.from(token), mode }]]);
 }
 
 export async function setUpProjected(podDir: string, name: string, payload: Payload): Promise<string> {

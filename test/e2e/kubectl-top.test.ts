@@ -39,4 +39,23 @@ describe('kubectl top', () => {
     assert.match(node, /^test-node\s+\d+m\s+\d+%\s+\d+Mi\s+\d+%/);
     await k.ok(['delete', 'pod', 'busy']);
   });
+
+  test("/metrics has podlet's own figures: pods by phase, restarts, sync and request latency", async () => {
+    await k.ok(['run', 'counted', `--image=${TEST_IMAGE}`, '--restart=Never', '--', 'sleep', '3600']);
+    await k.ok(['wait', '--for=condition=Ready', 'pod/counted', '--timeout=60s']);
+    await k.ok(['get', 'pods']);
+    const text = await k.ok(['get', '--raw', '/metrics']);
+    assert.match(text, /^# TYPE podlet_pods gauge$/m);
+    assert.match(text, /^podlet_pods\{phase="Running"\} [1-9]\d*$/m);
+    assert.match(
+      text,
+      /^kube_pod_container_status_restarts_total\{namespace="default",pod="counted",container="counted"\} 0$/m,
+    );
+    assert.match(text, /^kubelet_pod_worker_duration_seconds_count\{operation="sync"\} [1-9]\d*$/m);
+    assert.match(
+      text,
+      /^apiserver_request_duration_seconds_bucket\{verb="LIST",resource="pods",code="200",le="\+Inf"\} [1-9]\d*$/m,
+    );
+    await k.ok(['delete', 'pod', 'counted', '--grace-period=1']);
+  });
 });

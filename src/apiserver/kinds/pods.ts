@@ -10,6 +10,7 @@ import { hostPortsOf, podTrapWarnings } from '../../api/pod-traps.js';
 import { podWarnings, validatePod } from '../../api/pod-validation.js';
 import { computeQosClass } from '../../api/qos.js';
 import { kubeTime } from '../../api/time.js';
+import { admitServiceAccount } from './service-account-admission.js';
 import type { KindStrategy, StrategyContext } from './types.js';
 
 /** The tolerations DefaultTolerationSeconds admission adds to every pod (plugin/pkg/admission/defaulttolerationseconds). */
@@ -95,13 +96,15 @@ export const podStrategy: KindStrategy = {
 };
 
 /**
- * What admission and the scheduler add on a real cluster: the default service account, priority, the default
- * tolerations, and the node (podlet has one) with the PodScheduled condition.
+ * What admission and the scheduler add on a real cluster: the service account and its API access volume, priority,
+ * the default tolerations, and the node (podlet has one) with the PodScheduled condition.
  */
 function admit(pod: Pod, ctx: StrategyContext): void {
+  // NamespaceLifecycle admission runs first: a pod for a missing namespace is refused for that, not for its account.
+  const namespace = pod.metadata?.namespace ?? '';
+  if (ctx.list?.('namespaces').some((ns) => ns.metadata.name === namespace))
+    admitServiceAccount(pod, ctx.list('serviceaccounts'));
   const spec = pod.spec ?? { containers: [] };
-  spec.serviceAccountName ||= 'default';
-  spec.serviceAccount = spec.serviceAccountName;
   spec.priority ??= 0;
   spec.preemptionPolicy ??= 'PreemptLowerPriority';
   const tolerations = spec.tolerations ?? [];

@@ -27,7 +27,7 @@ export const INITIAL_WINDOW = 64 * 1024;
 /** Windows are credited back in batches rather than after every frame. */
 const CREDIT_THRESHOLD = INITIAL_WINDOW / 2;
 /** DATA frames are kept small so that streams sharing the connection take turns. */
-const MAX_DATA_FRAME = 16 * 1024;
+const MAX_DATA_FRAME = 64 * 1024;
 const END_GRACE_MS = 5_000;
 
 export class SpdySession implements StreamHost {

@@ -38,6 +38,12 @@ describe('the REST verbs over the store', () => {
   beforeEach(() => {
     temp = openTempStore();
     ensureInitialNamespaces(temp.store);
+    // What the namespace controller makes; ServiceAccount admission refuses pods without it.
+    temp.store.create('serviceaccounts', {
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: { name: 'default', namespace: 'default', uid: 'sa-uid' },
+    });
     ctx = { store: temp.store, nodeName: 'node1', user: 'admin', now: new Date('2026-01-02T03:04:05.678Z') };
   });
   afterEach(() => temp.dispose());
