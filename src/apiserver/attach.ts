@@ -10,16 +10,15 @@ import type { TerminalSize } from '../runtime/tty-exec.js';
 import type { ObjectStore } from '../store/object-store.js';
 import type { Logger } from '../util/log.js';
 import {
-  failureStatus,
   KubeletRefusal,
   RemoteCommandTransports,
-  successStatus,
   type ExecIo,
   type ExecRequest,
   type ExecRun,
   type ExecTarget,
 } from './exec.js';
 import { containerName, containerStatus } from './pod-containers.js';
+import { failureStatus, successStatus } from './remote-command-messages.js';
 import { badRequest, notFound } from './status.js';
 
 /** Connects to the stdio of a running container. */

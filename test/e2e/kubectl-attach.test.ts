@@ -144,7 +144,9 @@ spec:
       'sh',
     ]);
     try {
-      await term.expect(PROMPT);
+      // The shell may print its prompt before kubectl attaches; kubectl's own advice: press enter.
+      await term.expect(/try pressing enter/);
+      await term.askUntil('', PROMPT);
       await term.askUntil('ps', /sleep 4242/);
       term.type('exit\r');
       assert.equal(await term.exited, 0);
@@ -167,7 +169,8 @@ spec:
       'sh',
     ]);
     try {
-      await term.expect(PROMPT, 0, 90_000);
+      await term.expect(/try pressing enter/, 0, 90_000);
+      await term.askUntil('', PROMPT);
       await term.askUntil('echo ran-$((6*7))', /^ran-42\r?$/m);
       term.type('exit\r');
       assert.equal(await term.exited, 0);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { terminalSizeDecoder } from '../../../src/apiserver/exec.js';
+import { terminalSizeDecoder } from '../../../src/apiserver/remote-command-messages.js';
 import type { TerminalSize } from '../../../src/runtime/tty-exec.js';
 
 function decodeAll(chunks: string[]): TerminalSize[] {
