@@ -44,32 +44,35 @@ function named(template: Pod, name: string): Pod {
 async function timePodlet(template: Pod, runs: number, log: (line: string) => void) {
   const instance = await newInstance();
   const daemon = new PodletDaemon(instance);
+  let client: Client | undefined;
   try {
     await importTestImage(instance);
     daemon.start();
-    const client = await connect(instance);
+    const api = await connect(instance);
+    client = api;
     const ready: number[] = [];
     for (let i = 0; i < runs; i++) {
       const start = performance.now();
-      await call(client, 'POST', PODS, 'application/json', named(template, 'bench'));
-      await waitFor('Ready', async () => isReady(await getPod(client, 'bench')), 60_000, POLL_MS);
+      await call(api, 'POST', PODS, 'application/json', named(template, 'bench'));
+      await waitFor('Ready', async () => isReady(await getPod(api, 'bench')), 60_000, POLL_MS);
       ready.push(performance.now() - start);
-      await deleteAll(client);
+      await deleteAll(api);
       log(`kubelet: podlet create -> Ready ${i + 1}/${runs}: ${ready.at(-1)!.toFixed(0)} ms`);
     }
     const start = performance.now();
     await Promise.all(
       Array.from({ length: MANY }, (_, i) =>
-        call(client, 'POST', PODS, 'application/json', named(template, `bench-${i}`)),
+        call(api, 'POST', PODS, 'application/json', named(template, `bench-${i}`)),
       ),
     );
-    await waitFor('all Running', async () => (await running(client)) === MANY, 300_000, 100);
+    await waitFor('all Running', async () => (await running(api)) === MANY, 300_000, 100);
     const many = performance.now() - start;
     log(`kubelet: podlet ${MANY} pods -> Running: ${many.toFixed(0)} ms; sampling idle CPU`);
     const idleCpuPercent = await cpuPercent(daemon.pid ?? 0);
-    await deleteAll(client);
     return { ready, many, idleCpuPercent };
   } finally {
+    // Also after a failure: API pods go through the API, so that the node stops them before the teardown.
+    if (client) await deleteAll(client).catch(() => undefined);
     await destroyInstance(instance, daemon);
   }
 }

@@ -33,7 +33,7 @@ export function summarize(
     podlet: f(podlet),
     peer: { name: peerName, ...f(peer) },
     ratio,
-    goal: `p50 >= ${goalRatio}x faster than ${peerName}`,
+    goal: `p50 >= ${Number(goalRatio.toFixed(2))}x faster than ${peerName}`,
     met: ratio >= goalRatio,
   };
 }

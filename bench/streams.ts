@@ -2,6 +2,7 @@
 // `kubectl port-forward` beside the same download straight from the pod's IP.
 import { spawn } from 'node:child_process';
 import { get } from 'node:http';
+import { join } from 'node:path';
 import {
   destroyInstance, importTestImage, newInstance, PodletDaemon, TEST_IMAGE, TEST_IMAGE_ARCHIVE, waitFor,
 } from '../test/integration/support/podlet-process.js'; // prettier-ignore
@@ -44,13 +45,13 @@ export async function streamFigures(runs: number, log: (line: string) => void): 
 async function timePodlet(runs: number, log: (line: string) => void) {
   const instance = await newInstance();
   const daemon = new PodletDaemon(instance);
+  const env = { ...process.env, KUBECONFIG: join(instance.dataDir, 'kubeconfig'), HOME: instance.dataDir };
+  const kubectl = (args: string[], input?: string) =>
+    run('kubectl', args, { env, timeoutMs: 120_000, ...(input ? { input } : {}) });
   try {
     await importTestImage(instance);
     daemon.start();
-    const { kubeconfig } = await connect(instance);
-    const env = { ...process.env, KUBECONFIG: kubeconfig, HOME: instance.dataDir };
-    const kubectl = (args: string[], input?: string) =>
-      run('kubectl', args, { env, timeoutMs: 120_000, ...(input ? { input } : {}) });
+    await connect(instance);
     await kubectl(['apply', '-f', STARTUP_MANIFEST]);
     await kubectl(['apply', '-f', '-'], server);
     await kubectl(['wait', '--for=condition=Ready', 'pod/bench', 'pod/big', '--timeout=120s']);
@@ -79,6 +80,8 @@ async function timePodlet(runs: number, log: (line: string) => void) {
     log(`streams: ${direct.length} downloads each way`);
     return { exec, direct, forward };
   } finally {
+    // API pods go through the API, so that the node stops them before the instance is torn down.
+    await kubectl(['delete', 'pods', '--all', '--grace-period=1', '--wait=true']).catch(() => undefined);
     await destroyInstance(instance, daemon);
   }
 }
