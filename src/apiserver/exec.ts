@@ -3,13 +3,13 @@
 // and SPDY/3.1 streams (spdy/remote-command.ts: kubectl 1.27, or KUBECTL_REMOTE_COMMAND_WEBSOCKETS=false). pods/attach
 // (attach.ts) serves its sessions over the same transports.
 import type { ChildProcess } from 'node:child_process';
-import { readdir, readFile } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import { finished } from 'node:stream/promises';
 import { PassThrough, Writable, type Duplex, type Readable } from 'node:stream';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { Status } from 'kubernetes-types/meta/v1.js';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { killExecTree } from '../runtime/proc-stat.js';
 import type { TerminalProcess, TerminalSize } from '../runtime/tty-exec.js';
 import type { ObjectStore } from '../store/object-store.js';
 import type { Logger } from '../util/log.js';
@@ -223,7 +223,7 @@ export function runInContainer(exec: ContainerExec, target: ExecTarget, io: Exec
     result,
     stop: () => {
       if (child.exitCode === null && child.signalCode === null) {
-        void killExec(child.pid, () => child.kill('SIGKILL'));
+        void killExecTree(child.pid, () => child.kill('SIGKILL'));
       }
     },
     resize: () => undefined,
@@ -273,49 +273,10 @@ export function runOnTerminal(
   return {
     result,
     stop: () => {
-      if (!exited) void killExec(terminal.pid, () => terminal.kill('SIGKILL'));
+      if (!exited) void killExecTree(terminal.pid, () => terminal.kill('SIGKILL'));
     },
     resize: (size) => terminal.resize(size),
   };
-}
-
-/**
- * `runc exec` does not pass SIGKILL on, so the process it started (and what that process started) is killed by
- * pid first: the host sees every pid. Then runc itself.
- */
-async function killExec(runcPid: number | undefined, killRunc: () => void): Promise<void> {
-  if (runcPid !== undefined) {
-    for (const pid of await descendants(runcPid)) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // Already gone: what we wanted.
-      }
-    }
-  }
-  killRunc();
-}
-
-async function descendants(root: number): Promise<number[]> {
-  const parents = new Map<number, number>();
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
-    // The command name may hold spaces and parentheses; the parent pid is the second field after the last ')'.
-    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-    if (Number.isInteger(ppid)) parents.set(Number(entry), ppid);
-  }
-  const found: number[] = [];
-  const walk = (pid: number) => {
-    for (const [child, parent] of parents) {
-      if (parent === pid) {
-        found.push(child);
-        walk(child);
-      }
-    }
-  };
-  walk(root);
-  return found;
 }
 
 function serveOverWebSocket(ws: WebSocket, target: ExecTarget, run: RunSession): void {

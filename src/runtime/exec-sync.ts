@@ -1,9 +1,6 @@
 // CRI ExecSync on runc: a command run to its end in a running container, with a deadline and a cancel signal, its
 // output collected (probes, lifecycle hooks).
-import { randomBytes } from 'node:crypto';
-import { readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { killExecTree } from './proc-stat.js';
 import type { Runc } from './runc.js';
 
 export interface ExecSyncResult {
@@ -17,8 +14,8 @@ export interface ExecSyncResult {
 const MAX_OUTPUT_BYTES = 64 * 1024;
 
 /**
- * Runs `command` in container `id`. On the deadline or the signal the process itself is SIGKILLed (found through
- * runc's pid file: killing `runc exec` alone would leave it running in the container).
+ * Runs `command` in container `id`. On the deadline or the signal the process and what it started are SIGKILLed
+ * (killing `runc exec` alone would leave them running in the container).
  */
 export async function execSync(
   runc: Runc,
@@ -26,8 +23,7 @@ export async function execSync(
   command: readonly string[],
   options: { timeoutMs: number; signal?: AbortSignal },
 ): Promise<ExecSyncResult> {
-  const pidFile = join(tmpdir(), `podlet-exec-${randomBytes(6).toString('hex')}.pid`);
-  const child = runc.exec(id, command, { pidFile });
+  const child = runc.exec(id, command);
   child.stdin?.end();
   const output: Buffer[] = [];
   const stderr: Buffer[] = [];
@@ -41,11 +37,7 @@ export async function execSync(
   child.stdout?.on('data', (c: Buffer) => collect(c));
   child.stderr?.on('data', (c: Buffer) => collect(c, stderr));
   let timedOut = false;
-  const killProcess = () => {
-    void readFile(pidFile, 'utf8')
-      .then((pid) => process.kill(Number(pid), 'SIGKILL'))
-      .catch(() => child.kill('SIGKILL'));
-  };
+  const killProcess = () => void killExecTree(child.pid, () => child.kill('SIGKILL'));
   const timer =
     options.timeoutMs > 0
       ? setTimeout(() => {
@@ -68,6 +60,5 @@ export async function execSync(
   } finally {
     clearTimeout(timer);
     options.signal?.removeEventListener('abort', killProcess);
-    await rm(pidFile, { force: true });
   }
 }

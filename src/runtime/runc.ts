@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isNotFound } from '../util/fs.js';
+import { statFields } from './proc-stat.js';
 import { run, runUnchecked } from '../util/exec.js';
 
 export type RuncStatus = 'creating' | 'created' | 'running' | 'pausing' | 'paused' | 'stopped';
@@ -93,9 +94,8 @@ export class Runc {
    * Runs a process in the container's namespaces and cgroup (`kubectl exec`, without a TTY): the caller owns its
    * stdio pipes and its lifetime, which is as long as the command runs, so there is no time-out here.
    */
-  exec(id: string, command: readonly string[], options: { pidFile?: string } = {}): ChildProcess {
-    const pidFile = options.pidFile ? ['--pid-file', options.pidFile] : [];
-    return spawn(this.binary, ['--root', this.root, 'exec', ...pidFile, id, ...command], {
+  exec(id: string, command: readonly string[]): ChildProcess {
+    return spawn(this.binary, ['--root', this.root, 'exec', id, ...command], {
       stdio: ['pipe', 'pipe', 'pipe'],
     });
   }
@@ -123,8 +123,7 @@ function processAlive(pid: number, startTime: number): boolean {
   } catch {
     return false;
   }
-  // The command name (field 2) may hold spaces and parentheses: count fields after its closing parenthesis.
-  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  const fields = statFields(text);
   const state = fields[0];
   return state !== 'Z' && state !== 'X' && Number(fields[19]) === startTime;
 }

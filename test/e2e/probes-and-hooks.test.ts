@@ -68,6 +68,31 @@ describe('probes and hooks through kubectl', { concurrency: true }, () => {
     await k.ok(['delete', 'pod', 'liveness', '--grace-period=1']);
   });
 
+  test('an exec probe past its timeout fails as timed out and leaves no process behind', async () => {
+    await k.ok(['apply', '-f', '-'], {
+      input: pod(
+        'slow-probe',
+        `      command: ['sleep', '3600']
+      readinessProbe:
+        exec: { command: ['sleep', '424242'] }
+        periodSeconds: 2
+        timeoutSeconds: 1`,
+      ),
+    });
+    await waitFor(
+      'the timeout event',
+      async () =>
+        /Readiness probe failed: command \\"sleep 424242\\" timed out/.test(await events(k, 'slow-probe')),
+      60_000,
+    );
+    // Killed on its deadline with what runc exec started: after several periods at most the running probe's
+    // command is there, where leaked ones would pile up one per period.
+    await new Promise((resolve) => setTimeout(resolve, 8000));
+    const ps = await k.ok(['exec', 'slow-probe', '--', 'ps', '-o', 'args']);
+    assert.ok((ps.match(/sleep 424242/g) ?? []).length <= 1, ps);
+    await k.ok(['delete', 'pod', 'slow-probe', '--grace-period=1']);
+  });
+
   test('a readiness probe flips Ready both ways and never restarts the container', async () => {
     await k.ok(['apply', '-f', '-'], {
       input: pod(
