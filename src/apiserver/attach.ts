@@ -3,10 +3,11 @@
 import type { IncomingMessage } from 'node:http';
 import { finished } from 'node:stream/promises';
 import type { Duplex, Writable } from 'node:stream';
-import type { Container, EphemeralContainer, Pod } from 'kubernetes-types/core/v1.js';
+import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { Status } from 'kubernetes-types/meta/v1.js';
 import type { ContainerAttachment } from '../runtime/attach-socket.js';
 import type { TerminalSize } from '../runtime/tty-exec.js';
+import { podContainer } from '../api/pod-containers.js';
 import type { ObjectStore } from '../store/object-store.js';
 import type { Logger } from '../util/log.js';
 import {
@@ -78,7 +79,7 @@ export class AttachServer {
     if (status?.state?.running === undefined || !status.containerID) {
       return new KubeletRefusal(`container not found ("${name}")`);
     }
-    const spec = containerSpec(pod, name);
+    const spec = podContainer(pod, name);
     const tty = spec?.tty === true;
     return {
       containerId: status.containerID.replace(/^[a-z]+:\/\//, ''),
@@ -95,14 +96,6 @@ export class AttachServer {
 function flags(query: URLSearchParams): Pick<ExecTarget, 'stdin' | 'stdout' | 'stderr' | 'tty'> {
   const flag = (key: string) => query.get(key) === 'true';
   return { stdin: flag('stdin'), stdout: flag('stdout'), stderr: flag('stderr'), tty: flag('tty') };
-}
-
-function containerSpec(pod: Pod, name: string): Container | EphemeralContainer | undefined {
-  return [
-    ...(pod.spec?.initContainers ?? []),
-    ...(pod.spec?.containers ?? []),
-    ...(pod.spec?.ephemeralContainers ?? []),
-  ].find((c) => c.name === name);
 }
 
 /**

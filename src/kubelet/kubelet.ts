@@ -1,4 +1,5 @@
 import type { Pod, PodStatus } from 'kubernetes-types/core/v1.js';
+import { podContainer } from '../api/pod-containers.js';
 import { burstableQosCpuShares } from '../api/resources.js';
 import type { PodRuntimeState } from '../runtime/runtime.js';
 import type { Logger } from '../util/log.js';
@@ -304,9 +305,7 @@ export class Kubelet {
     for (const failure of failures) {
       const container = state.containers.find((c) => c.record.id === failure.containerId);
       if (container?.state !== 'running') continue;
-      const spec = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])].find(
-        (c) => c.name === failure.containerName,
-      );
+      const spec = podContainer(pod, failure.containerName);
       const probe = failure.kind === 'liveness' ? spec?.livenessProbe : spec?.startupProbe;
       const restarts =
         container.record.kind === 'sidecar' || (pod.spec?.restartPolicy ?? 'Always') !== 'Never';

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Container, LifecycleHandler, Pod } from 'kubernetes-types/core/v1.js';
 import { formatGoDuration } from '../api/go-duration.js';
+import { podContainer } from '../api/pod-containers.js';
 import { computeQosClass } from '../api/qos.js';
 import { podCgroupValues } from '../api/resources.js';
 import { podFqdn, podHostname, podKernelHostname, renderResolvConf } from '../network/dns-files.js';
@@ -374,7 +375,7 @@ export class PodWorker {
     graceSeconds: number,
     message = `Stopping container ${c.record.name}`,
   ): Promise<void> {
-    const spec = pod && specOf(pod, c.record.name);
+    const spec = pod && podContainer(pod, c.record.name);
     let grace = graceSeconds;
     if (pod && spec) {
       const fieldPath = containerFieldPath(pod, c.record.name);
@@ -504,15 +505,6 @@ export class PodWorker {
 
 /** kuberuntime minimumGracePeriodInSeconds: what a stop signal always gets after preStop. */
 const MINIMUM_GRACE_SECONDS = 2;
-
-function specOf(pod: Pod, name: string): Container | undefined {
-  const spec = pod.spec;
-  return [
-    ...(spec?.initContainers ?? []),
-    ...(spec?.containers ?? []),
-    ...(spec?.ephemeralContainers ?? []),
-  ].find((c) => c.name === name) as Container | undefined;
-}
 
 function specContainers(pod: Pod): SpecContainer[] {
   const init = (pod.spec?.initContainers ?? []).map((c) => ({

@@ -3,6 +3,7 @@
 // FallbackToLogsOnError and a non-zero exit, the end of its log.
 import { open } from 'node:fs/promises';
 import type { Pod } from 'kubernetes-types/core/v1.js';
+import { podContainer } from '../api/pod-containers.js';
 import { parseCriLog } from '../runtime/cri-log.js';
 import type { RuntimePaths } from '../runtime/paths.js';
 import type { ContainerStatus } from '../runtime/types.js';
@@ -49,9 +50,7 @@ export class TerminationMessages {
       if (isNotFound(err)) message = '';
       else return `Error on reading termination log ${file}: ${(err as Error).message}`;
     }
-    const spec = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])].find(
-      (s) => s.name === c.record.name,
-    );
+    const spec = podContainer(pod, c.record.name);
     const fallback = spec?.terminationMessagePolicy === 'FallbackToLogsOnError' && c.exitCode !== 0;
     if (message !== '' || !fallback) return message;
     try {
