@@ -142,7 +142,9 @@ describe('the pod lifecycle through kubectl', { concurrency: true }, () => {
         if (c?.state?.waiting?.reason === 'CrashLoopBackOff') sawBackOff = true;
         const started = c?.lastState?.terminated?.startedAt;
         if (started) starts.add(Date.parse(started));
-        return starts.size >= 4 && (c?.restartCount ?? 0) >= 4;
+        // Instance 4 has run and waits out its back-off: lastState is it, so the newest four starts are 1 to 4
+        // (instance 0 is seen only if a poll falls in the moment instance 1 runs).
+        return starts.size >= 4 && (c?.restartCount ?? 0) >= 4 && c?.state?.waiting !== undefined;
       },
       150_000,
       500,
