@@ -1,4 +1,4 @@
-import { chmod, lstat, mkdir, readdir, rename } from 'node:fs/promises';
+import { chmod, mkdir, readdir, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   ensureDir,
@@ -12,6 +12,7 @@ import { digestHex, digestsNamed, SHA256 } from './digest.js';
 import { ContentVerificationError, LayerUnpackError } from './errors.js';
 import { removeAbandonedTemps, tempName } from './temp-names.js';
 import { unpackLayer } from './unpack.js';
+import { diskUsage } from '../util/disk-usage.js';
 
 /** What one unpacked layer is; stored as `layer.json` beside its `diff/` directory. */
 export interface LayerMetadata {
@@ -131,18 +132,4 @@ export class LayerStore {
       throw e;
     }
   }
-}
-
-async function diskUsage(dir: string): Promise<number> {
-  const seen = new Set<number>();
-  let bytes = 0;
-  const pending = [dir];
-  for (let current = pending.pop(); current !== undefined; current = pending.pop()) {
-    const stats = await lstat(current);
-    if (seen.has(stats.ino)) continue;
-    seen.add(stats.ino);
-    bytes += stats.blocks * 512;
-    if (stats.isDirectory()) for (const name of await readdir(current)) pending.push(join(current, name));
-  }
-  return bytes;
 }

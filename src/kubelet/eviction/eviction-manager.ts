@@ -7,7 +7,7 @@ import type { ContainerRuntime } from '../../runtime/runtime.js';
 import type { Logger } from '../../util/log.js';
 import { emptyDirPath } from '../../volume/empty-dir.js';
 import type { PodFailure } from '../status/facts.js';
-import { diskUsage } from './disk-usage.js';
+import { diskUsage } from '../../util/disk-usage.js';
 import { localStorageViolation, type PodStorageUsage } from './local-storage.js';
 
 /** evictionMonitoringPeriod */
