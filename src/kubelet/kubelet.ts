@@ -1,4 +1,4 @@
-import type { Pod, PodStatus } from 'kubernetes-types/core/v1.js';
+import type { ContainerStatus, Pod, PodStatus } from 'kubernetes-types/core/v1.js';
 import { podContainer } from '../api/pod-containers.js';
 import { burstableQosCpuShares } from '../api/resources.js';
 import type { PodRuntimeState } from '../runtime/runtime.js';
@@ -9,6 +9,7 @@ import { EvictionManager } from './eviction/eviction-manager.js';
 import { admitPod } from './pod-admission.js';
 import { gracePeriod, PodWorker, type PodWorkerDeps } from './pod-worker.js';
 import type { PodFailure } from './status/facts.js';
+import { isSidecar } from './status/container-statuses.js';
 import { computePodStatus, isPodTerminal } from './status/pod-status.js';
 import { rejectedPodStatus } from './status/rejected-pod-status.js';
 import { ProbeManager, type ProbeTarget } from './prober/probe-manager.js';
@@ -409,15 +410,14 @@ interface SyncResult {
 function isSettled(pod: Pod, status: PodStatus): boolean {
   if (isPodTerminal(status)) return true;
   if (pod.spec?.activeDeadlineSeconds !== undefined) return false;
-  const containers = [...(status.initContainerStatuses ?? []), ...(status.containerStatuses ?? [])];
-  const sidecars = new Set(
-    (pod.spec?.initContainers ?? []).filter((c) => c.restartPolicy === 'Always').map((c) => c.name),
+  const running = (s: ContainerStatus) => s.state?.running !== undefined;
+  const sidecar = (s: ContainerStatus) =>
+    pod.spec?.initContainers?.some((c) => c.name === s.name && isSidecar(c));
+  // Sidecars run like regular containers; a regular init container is done once it exited 0.
+  const initDone = (status.initContainerStatuses ?? []).every((s) =>
+    sidecar(s) ? running(s) : s.state?.terminated?.exitCode === 0,
   );
-  return containers.every((c) =>
-    sidecars.has(c.name) || (status.containerStatuses ?? []).includes(c)
-      ? c.state?.running !== undefined
-      : c.state?.terminated?.exitCode === 0,
-  );
+  return initDone && (status.containerStatuses ?? []).every(running);
 }
 
 /** The runtime's view of a pod that the relist compares: which instances exist and in which state. */
