@@ -156,6 +156,8 @@ export class ExecServer {
   upgrade(request: ExecRequest, req: IncomingMessage, socket: Duplex, head: Buffer): void {
     // The request is checked first: kubectl retries a refused WebSocket with SPDY and prints that answer.
     const target = this.resolve(request);
+    if (target instanceof KubeletRefusal)
+      return this.transports.refuse(req, socket, head, target.ask, target);
     const run: RunSession = (io) =>
       target.tty
         ? runOnTerminal(this.ttyExec, target, io, this.logger)
@@ -167,20 +169,17 @@ export class ExecServer {
     this.transports.close();
   }
 
-  private resolve(request: ExecRequest): ExecTarget {
+  /** The apiserver's checks (pod, command, container name), then kubelet's: the container must be running. */
+  private resolve(request: ExecRequest): ExecTarget | ExecRefusal {
     const pod = this.store.get('pods', request.namespace, request.pod) as unknown as Pod | undefined;
     if (pod === undefined) throw notFound('pods', request.pod);
     const command = request.query.getAll('command');
     if (command.length === 0) throw badRequest('you must specify at least 1 command');
     const container = containerName(pod, request.query.get('container'));
-    const status = containerStatus(pod, container);
-    if (status?.state?.running === undefined || !status.containerID) {
-      throw badRequest(`container ${container} is not running`);
-    }
     const flag = (name: string) => request.query.get(name) === 'true';
     const tty = flag('tty');
-    return {
-      containerId: status.containerID.replace(/^[a-z]+:\/\//, ''),
+    const ask = {
+      containerId: '',
       command,
       stdin: flag('stdin'),
       stdout: flag('stdout'),
@@ -188,6 +187,22 @@ export class ExecServer {
       stderr: flag('stderr') && !tty,
       tty,
     };
+    const status = containerStatus(pod, container);
+    // kubelet looks for the container among the running ones (kubelet_pods.go GetExec, findContainer).
+    if (status?.state?.running === undefined || !status.containerID) {
+      return new ExecRefusal(`container not found ("${container}")`, ask);
+    }
+    return { ...ask, containerId: status.containerID.replace(/^[a-z]+:\/\//, '') };
+  }
+}
+
+/** A refused exec keeps what the client asked for: a WebSocket is still accepted to carry the error. */
+class ExecRefusal extends KubeletRefusal {
+  constructor(
+    message: string,
+    readonly ask: ExecTarget,
+  ) {
+    super(message);
   }
 }
 

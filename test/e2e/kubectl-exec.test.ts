@@ -16,6 +16,23 @@ spec:
     - { name: client, image: ${TEST_IMAGE}, command: ['sleep', '3600'] }
 `;
 
+const waiting = `
+apiVersion: v1
+kind: Pod
+metadata: { name: stuck }
+spec:
+  containers: [{ name: c, image: localhost:1/missing/image:1 }]
+`;
+
+const finished = `
+apiVersion: v1
+kind: Pod
+metadata: { name: finished }
+spec:
+  restartPolicy: Never
+  containers: [{ name: c, image: ${TEST_IMAGE}, command: ['true'] }]
+`;
+
 describe('kubectl exec', () => {
   const k = useCluster();
 
@@ -33,6 +50,28 @@ describe('kubectl exec', () => {
     const missing = await k.kubectl(['exec', 'duo', '-c', 'nope', '--', 'true']);
     assert.notEqual(missing.exitCode, 0);
     assert.match(missing.stderr, /container nope is not valid for pod duo/);
+    const killed = await k.kubectl(['exec', 'duo', '-c', 'client', '--', 'sh', '-c', 'kill -9 $$']);
+    assert.equal(killed.exitCode, 137);
+  });
+
+  test('a container that is not running gets the refusal kubelet gives, over WebSocket and SPDY', async () => {
+    await k.ok(['apply', '-f', '-'], { input: waiting });
+    await k.ok([
+      'wait',
+      '--for=jsonpath={.status.containerStatuses[0].state.waiting.reason}=ErrImagePull',
+      'pod/stuck',
+    ]);
+    for (const version of [undefined, '1.27']) {
+      const refused = await k.kubectl(['exec', 'stuck', '--', 'true'], version ? { version } : {});
+      assert.equal(refused.exitCode, 1);
+      assert.match(refused.stderr, /unable to upgrade connection: container not found \("c"\)/);
+    }
+    // kubectl itself refuses a finished pod, from the phase the node reported.
+    await k.ok(['apply', '-f', '-'], { input: finished });
+    await k.ok(['wait', '--for=jsonpath={.status.phase}=Succeeded', 'pod/finished']);
+    const over = await k.kubectl(['exec', 'finished', '--', 'true']);
+    assert.match(over.stderr, /cannot exec into a container in a completed pod; current phase is Succeeded/);
+    assert.equal((await k.kubectl(['exec', 'duo', '-c', 'client', '--', 'true'])).exitCode, 0);
   });
 
   test('containers of a pod share localhost and the hostname, and each has its own PID 1', async () => {
