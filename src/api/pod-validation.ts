@@ -3,6 +3,7 @@
 // a defaulted pod, with v1.33's feature gates. Affinity, topology spread constraints and Windows options are
 // not validated: podlet schedules onto its one Linux node.
 import type { EnvVar, Pod, PodSpec } from 'kubernetes-types/core/v1.js';
+import { validateAppArmorAnnotations, validateAppArmorFieldsMatch } from './apparmor.js';
 import { validateImageWhitespace } from './container-validation.js';
 import { type FieldError, forbidden, goQuote, invalid } from './errors.js';
 import { validateObjectMeta } from './object-meta-validation.js';
@@ -14,7 +15,9 @@ export function validatePod(pod: Pod): FieldError[] {
   const spec: PodSpec = pod.spec ?? { containers: [] };
   const errs = validateObjectMeta(pod.metadata ?? {}, 'metadata');
   errs.push(...validatePodAnnotations(pod));
+  errs.push(...validateAppArmorAnnotations(pod));
   errs.push(...validatePodSpec(spec, 'spec'));
+  errs.push(...validateAppArmorFieldsMatch(pod));
   if (!spec.serviceAccountName) {
     (spec.volumes ?? []).forEach((volume, i) => {
       (volume.projected?.sources ?? []).forEach((source, j) => {

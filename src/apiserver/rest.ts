@@ -118,13 +118,19 @@ export function createObject(
   }
   fillCreateMeta(object, ctx.now);
   const sctx = { now: ctx.now, nodeName: ctx.nodeName, user: ctx.user };
-  t.strategy.prepareForCreate?.(object, { ...sctx, list: (r) => ctx.store.list(r, undefined).items });
+  const early: string[] = [];
+  t.strategy.prepareForCreate?.(object, {
+    ...sctx,
+    list: (r) => ctx.store.list(r, undefined).items,
+    warn: (message) => early.push(message),
+  });
   const errors = t.strategy.validate?.(object) ?? [];
   if (errors.length > 0) throw invalidError(t, meta.name ?? '', errors);
   if (t.def.namespaced) requireNamespace(ctx, t, meta.name ?? '');
   const admission = t.strategy.admit?.(object, ctx.store.get('namespaces', '', t.namespace)?.metadata.labels);
   if (admission?.denied !== undefined) throw forbiddenMessage(admission.denied);
   const warnings = [
+    ...early,
     ...(admission?.warnings ?? []),
     ...(t.strategy.warnings?.(object, { ...sctx, list: (r) => ctx.store.list(r, undefined).items }) ?? []),
   ];

@@ -5,6 +5,7 @@ import type { PodRuntimeState } from '../runtime/runtime.js';
 import type { Logger } from '../util/log.js';
 import { DEFAULT_BUCKETS, Histogram, type MetricsRegistry } from '../util/prometheus.js';
 import { pastActiveDeadline } from './active-deadline.js';
+import { appArmorBlock } from './apparmor-admission.js';
 import { EvictionManager } from './eviction/eviction-manager.js';
 import { admitPod } from './pod-admission.js';
 import { gracePeriod, PodWorker, type PodWorkerDeps } from './pod-worker.js';
@@ -287,6 +288,16 @@ export class Kubelet {
       const state = await this.deps.runtime.podState(uid);
       return { state, status: await this.updateStatus(pod, state, { terminating: true, failure }) };
     }
+    // Soft admission (canRunPod): a pod the host cannot run as asked is held Pending, with nothing running.
+    // Checked while the pod is Pending only (lifecycle appArmorAdmitHandler).
+    const pending = (this.lastStatus(pod)?.phase ?? 'Pending') === 'Pending';
+    const blocked = pending ? appArmorBlock(pod, this.deps.runtime.host.appArmor) : undefined;
+    if (blocked) {
+      this.probes.removePod(uid);
+      await this.worker.stopPod(uid, gracePeriod(pod), pod);
+      const state = await this.deps.runtime.podState(uid);
+      return { state, status: await this.updateStatus(pod, state, { blocked }) };
+    }
     await this.killUnhealthy(pod);
     const state = await this.worker.sync(pod);
     this.probes.update(uid, probeTargets(pod, state));
@@ -358,7 +369,7 @@ export class Kubelet {
   private async updateStatus(
     pod: Pod,
     state: PodRuntimeState,
-    verdict: { terminating?: boolean; failure?: PodFailure | undefined },
+    verdict: { terminating?: boolean; failure?: PodFailure | undefined; blocked?: PodFailure },
   ): Promise<PodStatus> {
     const uid = pod.metadata?.uid ?? '';
     const sandbox = state.sandboxes.find((s) => s.state === 'ready');
@@ -374,6 +385,7 @@ export class Kubelet {
         podIPs: sandbox?.record.ips ?? [],
         terminating: verdict.terminating === true,
         ...(verdict.failure ? { failure: verdict.failure } : {}),
+        ...(verdict.blocked ? { blocked: verdict.blocked } : {}),
       },
       this.lastStatus(pod),
       new Date(),

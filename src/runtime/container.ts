@@ -171,6 +171,7 @@ export class ContainerManager {
       oomScoreAdjFloor: this.host.oomScoreAdjFloor,
       hostRlimits: this.host.rlimits,
       hostCapabilities: this.host.capabilities,
+      appArmor: this.host.appArmor,
       extraEnv: config.extraEnv,
       localhostSeccomp: await loadLocalhostSeccomp(
         config.pod,

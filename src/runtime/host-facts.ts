@@ -1,3 +1,4 @@
+import { readAppArmorHost, type AppArmorHost } from './oci/apparmor.js';
 import { readHostCapabilities } from './oci/host-capabilities.js';
 import { readHostRlimits } from './oci/host-rlimits.js';
 import { readOomScoreAdjFloor } from './oci/host-oom-score.js';
@@ -10,13 +11,15 @@ export interface HostFacts {
   capabilities: string[];
   /** Set when podlet may not lower oom_score_adj below its own (no CAP_SYS_RESOURCE). */
   oomScoreAdjFloor: number | undefined;
+  appArmor: AppArmorHost;
 }
 
 export async function readHostFacts(): Promise<HostFacts> {
-  const [rlimits, capabilities, oomScoreAdjFloor] = await Promise.all([
+  const [rlimits, capabilities, oomScoreAdjFloor, appArmor] = await Promise.all([
     readHostRlimits(),
     readHostCapabilities(),
     readOomScoreAdjFloor(),
+    readAppArmorHost(),
   ]);
-  return { rlimits, capabilities, oomScoreAdjFloor };
+  return { rlimits, capabilities, oomScoreAdjFloor, appArmor };
 }

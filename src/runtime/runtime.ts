@@ -5,7 +5,7 @@ import type { Logger } from '../util/log.js';
 import { CgroupManager } from './cgroups/manager.js';
 import { detectCgroupMode } from './cgroups/detect.js';
 import { ContainerManager, type ContainerConfig } from './container.js';
-import { readHostFacts } from './host-facts.js';
+import { readHostFacts, type HostFacts } from './host-facts.js';
 import { RuntimePaths } from './paths.js';
 import { Runc } from './runc.js';
 import { SandboxManager, type SandboxConfig } from './sandbox.js';
@@ -40,6 +40,8 @@ export class ContainerRuntime {
     readonly network: PodNetwork,
     readonly sandboxes: SandboxManager,
     readonly containers: ContainerManager,
+    /** What the host lets containers have, read once at start. */
+    readonly host: HostFacts,
     private readonly logger: Logger,
   ) {}
 
@@ -73,7 +75,7 @@ export class ContainerRuntime {
     const host = await readHostFacts();
     const sandboxes = new SandboxManager(paths, runc, network, host, o.logger);
     const containers = new ContainerManager(paths, runc, cgroups, host, mode === 'v2', o.logger);
-    return new ContainerRuntime(paths, cgroups, network, sandboxes, containers, o.logger);
+    return new ContainerRuntime(paths, cgroups, network, sandboxes, containers, host, o.logger);
   }
 
   /** Calls `onExit(containerId)` as soon as conmon writes an exit file (inotify; the relist is the safety net). */

@@ -6,6 +6,7 @@ import type { KubeObject } from '../../api/object.js';
 import { defaultPod } from '../../api/pod-defaults.js';
 import { decodePod } from '../../api/pod-schema.js';
 import { admitPod, isSignificantPodUpdate } from '../../api/pod-security/admission.js';
+import { syncAppArmorAnnotations } from '../../api/apparmor.js';
 import { hostPortsOf, podTrapWarnings } from '../../api/pod-traps.js';
 import { podWarnings, validatePod } from '../../api/pod-validation.js';
 import { computeQosClass } from '../../api/qos.js';
@@ -34,6 +35,7 @@ export const podStrategy: KindStrategy = {
   },
   prepareForCreate(object, ctx) {
     const pod = defaultPod(object as Pod);
+    for (const warning of syncAppArmorAnnotations(pod)) ctx.warn?.(warning);
     admit(pod, ctx);
     Object.assign(object, pod);
   },

@@ -45,6 +45,11 @@ export interface KubeletPodFacts {
    * or it outlived activeDeadlineSeconds (`DeadlineExceeded`).
    */
   failure?: PodFailure;
+  /**
+   * A soft admission's refusal (AppArmor the host cannot enforce): the pod stays Pending with this reason and
+   * message, its waiting containers `Blocked`, until the refusal lifts.
+   */
+  blocked?: PodFailure;
   /** Per image ID (config digest): the names to report; absent means the image ID itself. */
   images?: ReadonlyMap<string, ImageNames>;
 }

@@ -7,7 +7,7 @@ import type { PodRuntimeState } from '../../runtime/runtime.js';
 import type { SandboxStatus } from '../../runtime/types.js';
 import { computePodConditions } from './conditions.js';
 import { convertContainerStatuses } from './container-statuses.js';
-import type { KubeletPodFacts } from './facts.js';
+import type { KubeletPodFacts, PodFailure } from './facts.js';
 import { computePodPhase, type PodPhase } from './phase.js';
 import { applyProbeResults } from './probe-results.js';
 
@@ -64,7 +64,24 @@ export function computePodStatus(
     ...(ephemeral ? { ephemeralContainerStatuses: ephemeral } : {}),
     qosClass: computeQosClass(pod),
   };
-  return status;
+  return facts.blocked ? blockedStatus(status, facts.blocked) : status;
+}
+
+/** kubelet SyncPod when canRunPod refuses: Pending unless already terminal, and nothing is being created. */
+function blockedStatus(status: PodStatus, block: PodFailure): PodStatus {
+  const blocked = (list: ContainerStatus[] | undefined) =>
+    list?.map((cs) =>
+      cs.state?.waiting ? { ...cs, state: { waiting: { ...cs.state.waiting, reason: 'Blocked' } } } : cs,
+    );
+  const init = blocked(status.initContainerStatuses);
+  return {
+    ...status,
+    phase: isPodTerminal(status) ? (status.phase as PodPhase) : 'Pending',
+    reason: block.reason,
+    message: block.message,
+    ...(init ? { initContainerStatuses: init } : {}),
+    containerStatuses: blocked(status.containerStatuses) ?? [],
+  };
 }
 
 export function isPodTerminal(status: PodStatus | undefined): boolean {

@@ -28,6 +28,8 @@ import type {
   Spec,
 } from './types.js';
 import { resolveContainerUser, verifyRunAsNonRoot } from './user.js';
+import { appArmorProcessProfile, type AppArmorHost } from './apparmor.js';
+import { effectiveAppArmorProfile } from '../../api/apparmor.js';
 
 export { ContainerConfigError } from './errors.js';
 export { stopSignal } from './stop-signal.js';
@@ -62,6 +64,8 @@ export interface ContainerSpecInput {
   extraEnv?: EnvVar[];
   /** The effective Localhost seccomp profile, read by loadLocalhostSeccomp; needed only for that type. */
   localhostSeccomp?: Seccomp | undefined;
+  /** What the host has of AppArmor (readAppArmorHost); absent means none. */
+  appArmor?: AppArmorHost | undefined;
 }
 
 /**
@@ -126,8 +130,16 @@ function containerProcess(
     capabilities,
     rlimits: inheritedRlimits(input.hostRlimits),
     ...(sc.noNewPrivileges ? { noNewPrivileges: true } : {}),
+    ...appArmorField(input, sc.privileged),
     oomScoreAdj: restrictOomScoreAdj(input.oomScoreAdj, input.oomScoreAdjFloor),
   };
+}
+
+function appArmorField(input: ContainerSpecInput, privileged: boolean): { apparmorProfile?: string } {
+  if (input.appArmor === undefined) return {};
+  const profile = effectiveAppArmorProfile(input.pod, input.container);
+  const name = appArmorProcessProfile(profile, privileged, input.appArmor);
+  return name === undefined ? {} : { apparmorProfile: name };
 }
 
 /**

@@ -21,6 +21,7 @@ export interface Process {
   capabilities?: Capabilities;
   rlimits?: Rlimit[];
   noNewPrivileges?: boolean;
+  apparmorProfile?: string;
   oomScoreAdj?: number;
 }
 
