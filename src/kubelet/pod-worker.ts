@@ -425,8 +425,7 @@ export class PodWorker {
       podUid: pod.metadata?.uid ?? '',
       ...(pod.spec?.dnsConfig ? { dnsConfig: pod.spec.dnsConfig } : {}),
     });
-    for (const e of resolv.events)
-      this.deps.logger.warn({ pod: pod.metadata?.name, reason: e.reason }, e.message);
+    for (const e of resolv.events) this.deps.events.record(pod, { type: 'Warning', ...e });
     const fqdn = podFqdn(pod, this.deps.clusterDomain);
     return this.deps.runtime.runSandbox({
       pod,
