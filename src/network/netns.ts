@@ -26,6 +26,13 @@ export async function createNetns(name: string): Promise<string> {
   return path;
 }
 
+/** Pins the network namespace of process `pid` under /run/netns as `name`, as if podlet had made it there. */
+export async function attachNetns(name: string, pid: number): Promise<string> {
+  const path = netnsPath(name);
+  await run('ip', ['netns', 'attach', name, String(pid)], { timeoutMs: IP_TIMEOUT_MS });
+  return path;
+}
+
 /** Deletes the namespace (unmount + unlink); a namespace that is already gone is fine. */
 export async function removeNetns(name: string): Promise<void> {
   const path = netnsPath(name);

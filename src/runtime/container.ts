@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { chown, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Container, Pod } from 'kubernetes-types/core/v1.js';
 import type { ImageRecord } from '../image/types.js';
@@ -15,7 +15,17 @@ import type { Mount } from './oci/types.js';
 import type { RuntimePaths } from './paths.js';
 import { RecordCache } from './record-cache.js';
 import type { Runc } from './runc.js';
-import type { ContainerKind, ContainerRecord, ContainerStatus, SandboxRecord } from './types.js';
+import type {
+  ContainerKind,
+  ContainerRecord,
+  ContainerStatus,
+  SandboxRecord,
+  UserNamespace,
+} from './types.js';
+import { idmapMount, TRAVERSABLE_DIR } from './userns.js';
+
+/** Where a container of a pod with its own user namespace mounts its idmapped image layers. */
+const IDMAPPED_LAYERS = 'layers';
 
 export interface ContainerConfig {
   pod: Pod;
@@ -91,7 +101,7 @@ export class ContainerManager {
       // Under hostPID the container's processes live in the host's PID namespace, which it does not own either.
       sharedPid: sandbox.sharePid || config.pod.spec?.hostPID === true,
     };
-    await ensureDir(dir, 0o700);
+    await ensureDir(dir, sandbox.userns ? TRAVERSABLE_DIR : 0o700);
     await this.save(record);
     try {
       await this.setUp(record, sandbox, sandboxPid, config);
@@ -114,11 +124,11 @@ export class ContainerManager {
     const dir = this.paths.container(record.id);
     const rootfs = join(dir, 'rootfs');
     for (const d of ['rootfs', 'upper', 'work']) await ensureDir(join(dir, d));
+    const usernsPath = `/proc/${sandboxPid}/ns/user`;
+    const layers = config.image.layers.map((l) => l.dir);
+    const lowers = sandbox.userns ? await idmappedLayers(dir, layers, usernsPath, sandbox.userns) : layers;
     // overlayfs lists lowerdirs top first; image layers are stored bottom first.
-    const lower = config.image.layers
-      .map((l) => l.dir)
-      .reverse()
-      .join(':');
+    const lower = [...lowers].reverse().join(':');
     await mount('overlay', rootfs, 'overlay', [
       `lowerdir=${lower}`,
       `upperdir=${join(dir, 'upper')}`,
@@ -151,6 +161,7 @@ export class ContainerManager {
             : {}),
       },
       cgroupNamespace: this.cgroupNamespace,
+      userns: sandbox.userns ? { path: usernsPath, ids: sandbox.userns } : undefined,
       mounts: [
         bind(join(podDir, 'etc-hosts'), '/etc/hosts'),
         bind(join(podDir, 'resolv.conf'), '/etc/resolv.conf'),
@@ -235,6 +246,7 @@ export class ContainerManager {
     await this.runc.delete(id);
     const dir = this.paths.container(id);
     await unmount(join(dir, 'rootfs'));
+    await unmountLayers(dir);
     await removeTree(this.paths.exitFile(id));
     await removeTree(join(this.paths.socketDir, id));
     await removeTree(dir);
@@ -353,4 +365,30 @@ async function readImageFile<K extends string>(
     if (isNotFound(e)) return {};
     throw e;
   }
+}
+
+/**
+ * The image layers seen through the pod's user namespace, one idmapped mount each under the container's directory;
+ * the writable layer belongs to the pod's root, so that the root directory is its own.
+ */
+async function idmappedLayers(
+  dir: string,
+  layers: readonly string[],
+  usernsPath: string,
+  userns: UserNamespace,
+): Promise<string[]> {
+  const mounted: string[] = [];
+  for (const [i, layer] of layers.entries()) {
+    const target = join(dir, IDMAPPED_LAYERS, String(i));
+    await ensureDir(target);
+    await idmapMount(usernsPath, layer, target);
+    mounted.push(target);
+  }
+  await chown(join(dir, 'upper'), userns.hostId, userns.hostId);
+  return mounted;
+}
+
+async function unmountLayers(dir: string): Promise<void> {
+  const names = await readdir(join(dir, IDMAPPED_LAYERS)).catch(() => [] as string[]);
+  for (const name of names) await unmount(join(dir, IDMAPPED_LAYERS, name));
 }

@@ -1,4 +1,5 @@
 import { watch, type FSWatcher } from 'node:fs';
+import { chmod } from 'node:fs/promises';
 import { PodNetwork } from '../network/cni.js';
 import { ensureDir } from '../util/fs.js';
 import type { Logger } from '../util/log.js';
@@ -10,6 +11,7 @@ import { RuntimePaths } from './paths.js';
 import { Runc } from './runc.js';
 import { SandboxManager, type SandboxConfig } from './sandbox.js';
 import type { ContainerRecord, ContainerStatus, SandboxRecord, SandboxStatus } from './types.js';
+import { TRAVERSABLE_DIR } from './userns.js';
 
 export interface RuntimeOptions {
   dataDir: string;
@@ -47,17 +49,11 @@ export class ContainerRuntime {
 
   static async open(o: RuntimeOptions): Promise<ContainerRuntime> {
     const paths = new RuntimePaths(o.dataDir);
-    await ensureDir(o.dataDir, 0o700);
-    for (const d of [
-      paths.runcRoot,
-      paths.exitDir,
-      paths.socketDir,
-      paths.sandboxesDir,
-      paths.containersDir,
-      paths.podsDir,
-      paths.logsDir,
-    ]) {
+    for (const d of [paths.runcRoot, paths.exitDir, paths.socketDir, paths.logsDir])
       await ensureDir(d, 0o700);
+    for (const d of [o.dataDir, paths.sandboxesDir, paths.containersDir, paths.podsDir]) {
+      await ensureDir(d, TRAVERSABLE_DIR);
+      await chmod(d, TRAVERSABLE_DIR);
     }
     const mode = await detectCgroupMode(o.cgroupRoot);
     const cgroups = new CgroupManager({

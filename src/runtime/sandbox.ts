@@ -4,7 +4,7 @@ import { hostname as hostHostname } from 'node:os';
 import { join } from 'node:path';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import { renderEtcHosts, renderHostNetworkEtcHosts } from '../network/dns-files.js';
-import { createNetns, removeNetns } from '../network/netns.js';
+import { attachNetns, createNetns, removeNetns } from '../network/netns.js';
 import type { PodNetwork, PodNetworkRequest, PortMapping } from '../network/cni.js';
 import {
   ensureDir,
@@ -23,7 +23,8 @@ import type { HostFacts } from './host-facts.js';
 import type { RuntimePaths } from './paths.js';
 import { RecordCache } from './record-cache.js';
 import type { Runc } from './runc.js';
-import type { SandboxRecord, SandboxStatus } from './types.js';
+import type { SandboxRecord, SandboxStatus, UserNamespace } from './types.js';
+import { allocateUserNamespace, TRAVERSABLE_DIR } from './userns.js';
 
 export interface SandboxConfig {
   pod: Pod;
@@ -50,6 +51,8 @@ const PAUSE_OOM_SCORE_ADJ = -998;
 /** Pod sandboxes: one catatonit ("pause") per pod owning its network, IPC, UTS (and shared PID) namespaces. */
 export class SandboxManager {
   private readonly records: RecordCache<SandboxRecord>;
+  /** User namespace ranges handed out to sandboxes whose record may not be saved yet. */
+  private readonly reservedUserns = new Set<number>();
 
   constructor(
     private readonly paths: RuntimePaths,
@@ -83,8 +86,10 @@ export class SandboxManager {
       hostname: hostNetwork ? hostHostname() : config.hostname,
       portMappings: config.portMappings,
       ips: [],
+      ...(config.pod.spec?.hostUsers === false ? { userns: await this.allocateUserns() } : {}),
     };
-    await ensureDir(dir, 0o700);
+    // A pod's own user namespace must reach its files from inside (see ContainerRuntime.open).
+    await ensureDir(dir, record.userns ? TRAVERSABLE_DIR : 0o700);
     // Written first: if podlet dies from here on, the next start finds the record and tears down what exists.
     await this.save(record);
     try {
@@ -103,6 +108,8 @@ export class SandboxManager {
     const dir = this.paths.sandbox(record.id);
     const podDir = this.paths.pod(record.podUid);
     await ensureDir(podDir, 0o750);
+    // Volumes may have made the directory already.
+    if (record.userns) await chmod(podDir, TRAVERSABLE_DIR);
     // With hostIPC the containers bind the host's /dev/shm instead (containerd: sandboxDevShm = /dev/shm).
     if (config.pod.spec?.hostIPC !== true) {
       await ensureDir(join(dir, 'shm'));
@@ -114,8 +121,8 @@ export class SandboxManager {
         `size=${config.shmSizeBytes}`,
       ]);
     }
-    await this.setUpNetwork(record);
-    await writeFileAtomic(join(podDir, 'etc-hosts'), await etcHosts(record, config));
+    // A pod with its own user namespace gets its network namespace from runc, made inside it: wired up below.
+    if (!record.userns) await this.setUpNetwork(record);
     await writeFileAtomic(join(podDir, 'resolv.conf'), config.resolvConf);
     await writeFileAtomic(join(podDir, 'hostname'), `${record.hostname}\n`);
     await this.ensurePauseRootfs();
@@ -124,6 +131,7 @@ export class SandboxManager {
       hostname: config.hostname,
       rootfs: this.paths.pauseRootfs,
       netnsPath: record.netnsPath,
+      userns: record.userns,
       cgroupsPath: record.cgroupPath,
       hostRlimits: this.host.rlimits,
       oomScoreAdj: PAUSE_OOM_SCORE_ADJ,
@@ -144,13 +152,36 @@ export class SandboxManager {
       socketDir: this.paths.socketDir,
       runcRoot: this.paths.runcRoot,
     });
+    if (record.userns) {
+      const pid = (await this.runc.state(record.id))?.pid;
+      if (pid === undefined) throw new Error(`sandbox ${record.id} has no process after runc create`);
+      await this.setUpNetwork(record, pid);
+    }
+    // After the network: the hosts file names the pod's IPs.
+    await writeFileAtomic(join(podDir, 'etc-hosts'), await etcHosts(record, config));
     await this.runc.start(record.id);
   }
 
-  /** A network namespace with the CNI chain run in it; nothing for a hostNetwork pod (no netns name). */
-  private async setUpNetwork(record: SandboxRecord): Promise<void> {
+  /** The lowest free range, reserved before the first await so that concurrent sandboxes never share one. */
+  private async allocateUserns(): Promise<UserNamespace> {
+    const records = await this.records.all();
+    const taken = new Set([
+      ...this.reservedUserns,
+      ...records.flatMap((r) => (r.userns ? [r.userns.hostId] : [])),
+    ]);
+    const userns = allocateUserNamespace(taken);
+    this.reservedUserns.add(userns.hostId);
+    return userns;
+  }
+
+  /**
+   * A network namespace with the CNI chain run in it; nothing for a hostNetwork pod (no netns name). With `pid`, the
+   * namespace is that process's, pinned under /run/netns like one podlet made.
+   */
+  private async setUpNetwork(record: SandboxRecord, pid?: number): Promise<void> {
     if (record.netnsName === '') return;
-    await createNetns(record.netnsName);
+    if (pid === undefined) await createNetns(record.netnsName);
+    else await attachNetns(record.netnsName, pid);
     const net = await this.network.add(networkRequest(record));
     record.ips = net.ips;
     record.cniResult = net.result;
@@ -178,6 +209,7 @@ export class SandboxManager {
 
   /** Removes every trace of the sandbox; safe on a half-created one and on one already gone. */
   async remove(id: string): Promise<void> {
+    const record = await this.load(id);
     await this.stop(id);
     await this.runc.delete(id);
     const dir = this.paths.sandbox(id);
@@ -186,6 +218,7 @@ export class SandboxManager {
     await removeTree(join(this.paths.socketDir, id));
     await removeTree(dir);
     await this.records.delete(id);
+    if (record?.userns) this.reservedUserns.delete(record.userns.hostId);
   }
 
   async list(podUid?: string): Promise<SandboxStatus[]> {

@@ -19,6 +19,14 @@ export interface SandboxRecord {
   ips: string[];
   /** The CNI ADD result, passed back as prevResult on DEL. */
   cniResult?: unknown;
+  /** The pod's own user namespace (`hostUsers: false`): its IDs 0..size-1 are the host's hostId.. */
+  userns?: UserNamespace;
+}
+
+/** A range of host IDs that a pod's user namespace maps from 0, for users and groups alike. */
+export interface UserNamespace {
+  hostId: number;
+  size: number;
 }
 
 export type ContainerKind = 'init' | 'sidecar' | 'regular' | 'ephemeral';

@@ -30,6 +30,8 @@ import type {
 import { resolveContainerUser, verifyRunAsNonRoot } from './user.js';
 import { appArmorProcessProfile, type AppArmorHost } from './apparmor.js';
 import { effectiveAppArmorProfile } from '../../api/apparmor.js';
+import type { UserNamespace } from '../types.js';
+import { idMappings } from '../userns.js';
 
 export { ContainerConfigError } from './errors.js';
 export { stopSignal } from './stop-signal.js';
@@ -47,6 +49,8 @@ export interface ContainerSpecInput {
   hostname: string;
   /** Namespaces of the sandbox to join; `pid` only when the pod shares its process namespace. */
   namespaces: { network: string; ipc: string; uts: string; pid?: string };
+  /** The pod's user namespace, joined at `path`, with its mapping (runc wants both). */
+  userns?: { path: string; ids: UserNamespace } | undefined;
   /** A private cgroup namespace (containerd uses one on cgroup v2 only). */
   cgroupNamespace: boolean;
   /** Volumes, /etc/hosts, resolv.conf, hostname, /dev/shm, termination log; one on a default destination replaces it. */
@@ -150,6 +154,7 @@ function containerLinux(input: ContainerSpecInput, sc: EffectiveSecurityContext)
   const procMasked = !sc.privileged && !sc.unmaskedProc;
   const ns = input.namespaces;
   const namespaces: Namespace[] = [
+    ...(input.userns ? [{ type: 'user', path: input.userns.path } as const] : []),
     { type: 'pid', ...(ns.pid === undefined ? {} : { path: ns.pid }) },
     { type: 'ipc', path: ns.ipc },
     { type: 'uts', path: ns.uts },
@@ -161,6 +166,9 @@ function containerLinux(input: ContainerSpecInput, sc: EffectiveSecurityContext)
     resources: containerResources(input.resources, sc.privileged),
     cgroupsPath: input.cgroupsPath,
     namespaces,
+    ...(input.userns
+      ? { uidMappings: idMappings(input.userns.ids), gidMappings: idMappings(input.userns.ids) }
+      : {}),
     ...(procMasked
       ? { maskedPaths: [...DEFAULT_MASKED_PATHS], readonlyPaths: [...DEFAULT_READONLY_PATHS] }
       : {}),

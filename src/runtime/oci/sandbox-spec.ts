@@ -18,6 +18,8 @@ import { seccompFilter, seccompSubject } from './seccomp.js';
 import { dotSeparatedSysctl } from './sysctl-name.js';
 import { podSupplementalGroups } from './security-context.js';
 import type { Namespace, Rlimit, Seccomp, Spec, User } from './types.js';
+import type { UserNamespace } from '../types.js';
+import { idMappings } from '../userns.js';
 import { sortedUnique } from './user.js';
 
 export interface SandboxSpecInput {
@@ -25,8 +27,13 @@ export interface SandboxSpecInput {
   hostname: string;
   /** A directory holding /catatonit. */
   rootfs: string;
-  /** The network namespace podlet set up; unused for a hostNetwork pod. */
+  /** The network namespace podlet set up; unused for a hostNetwork pod and one with its own user namespace. */
   netnsPath: string;
+  /**
+   * The pod's user namespace (`hostUsers: false`), which runc creates; the network namespace is then made inside it
+   * too, by runc, so that the pod's root owns it (sysfs can be mounted) and podlet wires it up afterwards.
+   */
+  userns?: UserNamespace | undefined;
   cgroupsPath: string;
   hostRlimits: readonly Rlimit[];
   /** -998 (kubelet qos/policy.go PodInfraOOMAdj). */
@@ -78,10 +85,13 @@ export function buildSandboxSpec(input: SandboxSpecInput): Spec {
       'io.kubernetes.pod.uid': meta.uid ?? '',
     },
     linux: {
-      sysctl: sandboxSysctls(input.pod),
+      sysctl: sandboxSysctls(input.pod, input.userns),
       resources: { devices: defaultDeviceRules(), cpu: { shares: SANDBOX_CPU_SHARES } },
       cgroupsPath: input.cgroupsPath,
       namespaces: sandboxNamespaces(input),
+      ...(input.userns
+        ? { uidMappings: idMappings(input.userns), gidMappings: idMappings(input.userns) }
+        : {}),
       maskedPaths: [...DEFAULT_MASKED_PATHS],
       readonlyPaths: [...DEFAULT_READONLY_PATHS],
       ...(seccomp ? { seccomp } : {}),
@@ -98,11 +108,18 @@ function sandboxNamespaces(input: SandboxSpecInput): Namespace[] {
   const spec = input.pod.spec;
   const hostNetwork = spec?.hostNetwork === true;
   return [
+    ...(input.userns ? [{ type: 'user' } as const] : []),
     ...(spec?.hostPID === true ? [] : [{ type: 'pid' } as const]),
     ...(spec?.hostIPC === true ? [] : [{ type: 'ipc' } as const]),
     ...(hostNetwork ? [] : [{ type: 'uts' } as const]),
     { type: 'mount' },
-    ...(hostNetwork ? [] : [{ type: 'network', path: input.netnsPath } as const]),
+    ...(hostNetwork
+      ? []
+      : [
+          input.userns
+            ? ({ type: 'network' } as const)
+            : ({ type: 'network', path: input.netnsPath } as const),
+        ]),
   ];
 }
 
@@ -123,12 +140,13 @@ function sandboxUser(pod: Pod): User {
  * The pod's sysctls (names with `/` separators converted to dots, as the kubelet does), plus the two containerd 2
  * enables by default in a pod network namespace: unprivileged ports from 0 and ping for every group.
  */
-function sandboxSysctls(pod: Pod): Record<string, string> {
+function sandboxSysctls(pod: Pod, userns: UserNamespace | undefined): Record<string, string> {
   const sysctls: Record<string, string> = {};
   for (const s of pod.spec?.securityContext?.sysctls ?? []) sysctls[dotSeparatedSysctl(s.name)] = s.value;
   if (pod.spec?.hostNetwork !== true) {
     sysctls['net.ipv4.ip_unprivileged_port_start'] ??= '0';
-    sysctls['net.ipv4.ping_group_range'] ??= '0 2147483647';
+    // In a user namespace the range may name only its own groups (containerd: up to the mapping's last GID).
+    sysctls['net.ipv4.ping_group_range'] ??= `0 ${userns ? userns.size - 1 : 2147483647}`;
   }
   return sysctls;
 }

@@ -87,9 +87,17 @@ export interface Linux {
   resources?: LinuxResources;
   cgroupsPath?: string;
   namespaces: Namespace[];
+  uidMappings?: IdMapping[];
+  gidMappings?: IdMapping[];
   maskedPaths?: string[];
   readonlyPaths?: string[];
   seccomp?: Seccomp;
+}
+
+export interface IdMapping {
+  containerID: number;
+  hostID: number;
+  size: number;
 }
 
 export type NamespaceType = 'pid' | 'network' | 'mount' | 'ipc' | 'uts' | 'user' | 'cgroup';

@@ -127,4 +127,20 @@ describe('buildSandboxSpec', () => {
     });
     assert.equal(buildSandboxSpec(privileged).linux.seccomp, undefined);
   });
+
+  test('a pod with its own user namespace gets the mapping, a network namespace runc makes, and a ping range of its groups', () => {
+    const spec = buildSandboxSpec({
+      ...sandboxInput({ hostUsers: false }),
+      userns: { hostId: 131072, size: 65536 },
+    });
+    const mapping = [{ containerID: 0, hostID: 131072, size: 65536 }];
+    assert.deepEqual(spec.linux.uidMappings, mapping);
+    assert.deepEqual(spec.linux.gidMappings, mapping);
+    assert.deepEqual(spec.linux.namespaces[0], { type: 'user' });
+    assert.deepEqual(
+      spec.linux.namespaces.find((n) => n.type === 'network'),
+      { type: 'network' },
+    );
+    assert.equal(spec.linux.sysctl?.['net.ipv4.ping_group_range'], '0 65535');
+  });
 });

@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# Builds podlet's one native helper (native/idmap-mount.c) into dist/native/; part of `npm run build`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mkdir -p dist/native
+cc -O2 -Wall -Wextra -o dist/native/idmap-mount native/idmap-mount.c
