@@ -1,4 +1,4 @@
-// Layering (docs/architecture.md): cli -> apiserver, kubelet -> store, image, volume, network, runtime -> api, util.
+// Layering (docs/architecture.md): cli -> apiserver, kubelet -> store, image, volume, network, inspect -> runtime -> api, util.
 // Each zone lists what a layer may NOT import; a violation is a design bug, not a warning to silence.
 import tseslint from 'typescript-eslint';
 
@@ -7,6 +7,7 @@ const layers = [
   'util',
   'store',
   'runtime',
+  'inspect',
   'network',
   'image',
   'volume',
@@ -17,11 +18,12 @@ const layers = [
 const forbidden = {
   api: layers.filter((l) => l !== 'api'),
   util: layers.filter((l) => l !== 'util'),
-  image: ['store', 'runtime', 'network', 'volume', 'kubelet', 'apiserver', 'cli'],
-  network: ['store', 'runtime', 'image', 'volume', 'kubelet', 'apiserver', 'cli'],
-  volume: ['store', 'runtime', 'network', 'image', 'kubelet', 'apiserver', 'cli'],
-  runtime: ['store', 'volume', 'kubelet', 'apiserver', 'cli'],
-  store: ['runtime', 'network', 'image', 'volume', 'kubelet', 'apiserver', 'cli'],
+  image: ['store', 'runtime', 'inspect', 'network', 'volume', 'kubelet', 'apiserver', 'cli'],
+  network: ['store', 'runtime', 'inspect', 'image', 'volume', 'kubelet', 'apiserver', 'cli'],
+  volume: ['store', 'runtime', 'inspect', 'network', 'image', 'kubelet', 'apiserver', 'cli'],
+  runtime: ['store', 'volume', 'inspect', 'kubelet', 'apiserver', 'cli'],
+  inspect: ['store', 'network', 'image', 'volume', 'kubelet', 'apiserver', 'cli'],
+  store: ['runtime', 'inspect', 'network', 'image', 'volume', 'kubelet', 'apiserver', 'cli'],
   kubelet: ['apiserver', 'cli'],
   apiserver: ['kubelet', 'cli'],
 };

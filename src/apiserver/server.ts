@@ -23,6 +23,7 @@ import type { Pki } from './pki.js';
 import type { ServiceAccountTokens } from './service-account-tokens.js';
 import { handleResource, type SubresourceHandler } from './resource-handler.js';
 import { parseResourcePath, type ResourceRequest } from './router.js';
+import type { PodInspector } from './pod-inspect.js';
 import type { LogPath } from './pod-logs.js';
 import { builtInSubresources } from './subresources.js';
 import { ExecServer, refuseUpgrade, type ContainerExec, type ContainerTtyExec } from './exec.js';
@@ -52,6 +53,8 @@ export interface ApiServerOptions {
   attach: ContainerAttach;
   /** Connects to a port inside a pod's network namespace (pods/portforward); without it port-forward is refused. */
   portForward?: PodDialer;
+  /** The sharing report of a pod on this node (pods/inspect, podlet's extension). */
+  inspect?: PodInspector;
   /** The latest resource usage sample, for metrics.k8s.io (`kubectl top`). */
   metrics?: () => MetricsView | undefined;
   /** Prometheus figures served on `/metrics`; request latency is recorded into them. */
@@ -67,7 +70,7 @@ export class ApiServer {
 
   static async start(options: ApiServerOptions): Promise<ApiServer> {
     const connections = new AbortController();
-    const subresources = builtInSubresources(options.logPath, options.serviceAccountTokens);
+    const subresources = builtInSubresources(options.logPath, options.serviceAccountTokens, options.inspect);
     const server = createServer(
       {
         key: options.pki.serverKey,

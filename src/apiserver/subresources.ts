@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DeleteOptions } from 'kubernetes-types/meta/v1.js';
 import { ephemeralContainersHandler } from './ephemeral-containers.js';
 import { parseBody, readBody, sendJson } from './http-io.js';
+import { podInspectHandler, type PodInspector } from './pod-inspect.js';
 import { podLogHandler, type LogPath } from './pod-logs.js';
 import type { HandlerContext, SubresourceHandler } from './resource-handler.js';
 import { deleteObject, type Target } from './rest.js';
@@ -36,10 +37,12 @@ async function evictPod(
 export function builtInSubresources(
   logPath: LogPath,
   tokens: ServiceAccountTokens,
+  inspect: PodInspector | undefined,
 ): ReadonlyMap<string, SubresourceHandler> {
   return new Map([
     ['pods/ephemeralcontainers', ephemeralContainersHandler],
     ['pods/eviction', evictPod],
+    ['pods/inspect', podInspectHandler(inspect)],
     ['pods/log', podLogHandler(logPath)],
     ['serviceaccounts/token', tokenRequestHandler(tokens)],
   ]);

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { doctorCommand } from './doctor.js';
 import { imageCommand } from './image-command.js';
+import { inspectCommand } from './inspect-command.js';
 import { kubeconfigCommand } from './kubeconfig-command.js';
 import { psCommand } from './ps-command.js';
 import { serveCommand } from './serve-command.js';
@@ -10,6 +11,7 @@ const program = new Command('podlet')
   .version('0.1.0')
   .addCommand(serveCommand())
   .addCommand(psCommand())
+  .addCommand(inspectCommand())
   .addCommand(imageCommand())
   .addCommand(kubeconfigCommand())
   .addCommand(doctorCommand());

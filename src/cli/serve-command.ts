@@ -39,6 +39,7 @@ import { createLogger } from '../util/log.js';
 import { checkHost } from './doctor.js';
 import { DEFAULT_LISTEN, apiPki, parseListen, writeApiAddress } from './api-endpoint.js';
 import { dataDirOption, fail } from './output.js';
+import { inspectPod } from '../inspect/sharing-report.js';
 import { registryCredentials, withRegistryOptions, type RegistryOptions } from './registry-options.js';
 
 export interface ServeOptions extends RegistryOptions {
@@ -193,6 +194,8 @@ async function serve(o: ServeOptions): Promise<void> {
       return { sandboxId: sandbox.record.id, netnsPath };
     }),
     metrics: () => metrics.latest(),
+    inspect: (namespace, name) =>
+      inspectPod({ paths: runtime.paths, runc, cgroups: runtime.cgroups }, namespace, name),
     prometheus: new ApiMetrics(prometheus, store, o.nodeName),
   });
   const url = `https://${listen.host.includes(':') ? `[${listen.host}]` : listen.host}:${api.port}`;

@@ -100,6 +100,10 @@ export class CgroupManager {
     return this.driver.readLimits(cgroupPath);
   }
 
+  readPidsCurrent(cgroupPath: string): Promise<number> {
+    return this.driver.readPidsCurrent(cgroupPath);
+  }
+
   /** Every pod cgroup under the parent, found in any hierarchy: what is left to clean up after a crash. */
   async listPodCgroups(): Promise<PodCgroupEntry[]> {
     const entries: PodCgroupEntry[] = [];

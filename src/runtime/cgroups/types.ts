@@ -39,6 +39,8 @@ export interface CgroupDriver {
   readOomKillCount(path: string): Promise<number>;
   readCpuAndMemory(path: string): Promise<CgroupUsage>;
   readLimits(path: string): Promise<CgroupLimits>;
+  /** Tasks in the cgroup and below it (pids.current). */
+  readPidsCurrent(path: string): Promise<number>;
 }
 
 /** A cgroup operation that failed, with the cgroup file or directory it was about. */

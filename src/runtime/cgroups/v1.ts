@@ -110,6 +110,10 @@ export class V1Cgroups implements CgroupDriver {
     };
   }
 
+  async readPidsCurrent(path: string): Promise<number> {
+    return parseInteger(await readCgroupFile(join(await this.controllerDir('pids'), path, 'pids.current')));
+  }
+
   private async createIn(hierarchy: string, chain: readonly string[]): Promise<void> {
     for (const path of chain) {
       const dir = join(this.root, hierarchy, path);

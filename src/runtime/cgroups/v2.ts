@@ -96,6 +96,10 @@ export class V2Cgroups implements CgroupDriver {
     };
   }
 
+  async readPidsCurrent(path: string): Promise<number> {
+    return parseInteger((await readCgroupFile(join(this.root, path, 'pids.current'))) ?? '');
+  }
+
   private async writeFiles(path: string, files: V2FileValue[]): Promise<void> {
     for (const { file, value } of files) await writeCgroupFile(join(this.root, path, file), value);
   }
