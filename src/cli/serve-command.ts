@@ -23,7 +23,16 @@ import { VolumeController } from '../apiserver/volumes/volume-controller.js';
 import { ApiBridge } from '../kubelet/api-bridge.js';
 import { LogRotation, type LogRotationOptions } from '../kubelet/log-rotation.js';
 import { MetricsCollector } from '../kubelet/metrics.js';
-import { nodeAllocatable, readNodeFacts } from '../kubelet/node-object.js';
+import { nodeAllocatable, readNodeFacts, type NodeFacts } from '../kubelet/node-object.js';
+import {
+  DEFAULT_PRESSURE_TRANSITION_PERIOD,
+  evictionSettings,
+  type EvictionSettings,
+} from '../kubelet/eviction/eviction-config.js';
+import type { NodePressureConfig } from '../kubelet/eviction/eviction-manager.js';
+import { DEFAULT_EVICTION_HARD, type PressureCondition } from '../kubelet/eviction/thresholds.js';
+import { DEFAULT_CGROUP_ROOT } from '../runtime/cgroups/manager.js';
+import { parentCgroupPath } from '../runtime/cgroups/layout.js';
 import { StoreEventRecorder } from '../kubelet/store-events.js';
 import { ObjectStore } from '../store/object-store.js';
 import { run } from '../util/exec.js';
@@ -55,6 +64,10 @@ export interface ServeOptions extends RegistryOptions {
   containerLogMaxFiles: string;
   logLevel: string;
   listen: string;
+  evictionHard?: string;
+  evictionPressureTransitionPeriod: string;
+  kubeReserved?: string;
+  systemReserved?: string;
 }
 
 export function serveCommand(): Command {
@@ -71,6 +84,23 @@ export function serveCommand(): Command {
     .option('--pod-pids-limit <n>', 'pids.max of each pod cgroup (-1: none)', '4096')
     .option('--container-log-max-size <quantity>', 'a container log is rotated past this size', '10Mi')
     .option('--container-log-max-files <n>', 'log files kept per container, the current one included', '5')
+    .option(
+      '--eviction-hard <thresholds>',
+      `hard eviction thresholds, e.g. memory.available<100Mi,nodefs.available<10% (default: ${DEFAULT_EVICTION_HARD})`,
+    )
+    .option(
+      '--eviction-pressure-transition-period <duration>',
+      'how long a pressure condition stays True after its threshold stops being met',
+      DEFAULT_PRESSURE_TRANSITION_PERIOD,
+    )
+    .option(
+      '--kube-reserved <resources>',
+      'held back from allocatable for Kubernetes daemons, e.g. cpu=100m,memory=1Gi',
+    )
+    .option(
+      '--system-reserved <resources>',
+      'held back from allocatable for the OS, e.g. cpu=100m,memory=1Gi',
+    )
     .addOption(
       new Option('--log-level <level>', 'log level')
         .default('info')
@@ -88,6 +118,8 @@ export function serveCommand(): Command {
 async function serve(o: ServeOptions): Promise<void> {
   const logger = createLogger({ level: o.logLevel });
   const listen = parseListen(o.listen);
+  // Bad eviction or reservation flags stop podlet before it touches the host.
+  evictionSettings(o, { memoryBytes: 0n, ephemeralStorageBytes: 0n });
   const problems = (await checkHost({ podCidr: o.podCidr, bridge: o.bridge })).filter((p) => p.fatal);
   if (problems.length > 0) {
     throw new Error(`${problems.map((p) => p.problem).join('; ')} (run \`podlet doctor\` for the fixes)`);
@@ -123,7 +155,16 @@ async function serve(o: ServeOptions): Promise<void> {
   });
   volumes.start();
   const node = await readNodeFacts(o.nodeName, o.dataDir, await runtimeVersion());
-  const bridge = new ApiBridge(store, node, () => images.list(), logger);
+  const eviction = evictionSettings(o, {
+    memoryBytes: BigInt(node.memoryBytes),
+    ephemeralStorageBytes: BigInt(node.ephemeralStorageBytes),
+  });
+  const allocatable = nodeAllocatable(node, eviction.reservation);
+  const bridge: ApiBridge = new ApiBridge(store, node, () => images.list(), logger, {
+    allocatable,
+    // Read only once the bridge starts, after the kubelet exists.
+    pressure: (): readonly PressureCondition[] => kubelet.pressureConditions(),
+  });
   const events = new StoreEventRecorder(store, o.nodeName, logger);
   const puller = registryPuller({
     store: images,
@@ -131,7 +172,7 @@ async function serve(o: ServeOptions): Promise<void> {
     nodeCredentials: await registryCredentials(o),
     podCredentials: (pod) => bridge.pullCredentials(pod),
   });
-  const kubelet = new Kubelet({
+  const kubelet: Kubelet = new Kubelet({
     metrics: prometheus,
     runtime,
     images: new ImageManager({ lookup: (ref) => images.get(ref), pull: puller, events }),
@@ -145,7 +186,10 @@ async function serve(o: ServeOptions): Promise<void> {
       execSync(runc, id, command, { timeoutMs, ...(signal ? { signal } : {}) }),
     sources: o.manifests ? ['file', 'api'] : ['api'],
     nodeIP: node.internalIP,
-    allocatable: nodeAllocatable(node),
+    allocatable,
+    nodePressure: nodePressureConfig(o, runtime, node, eviction),
+    nodeEvent: (event) => bridge.recordNodeEvent(event),
+    pressureChanged: () => bridge.refreshNode(),
     status: bridge,
     objects: bridge,
     tokens: new TokenManager(podTokenSource(store, serviceAccountTokens)).tokenSource,
@@ -235,6 +279,34 @@ function podTokenSource(store: ObjectStore, tokens: ServiceAccountTokens): Token
       boundObjectRef: { apiVersion: 'v1', kind: 'Pod', name: request.pod.name, uid: request.pod.uid },
     });
     return Promise.resolve({ token: issued.token, expirationTimestamp: issued.expirationTimestamp });
+  };
+}
+
+/**
+ * The eviction manager's signals: the machine's memory, the pods' cgroup (the kubelet's kubepods) limited to
+ * capacity less kube and system reservations, and the data dir's filesystem.
+ */
+function nodePressureConfig(
+  o: ServeOptions,
+  runtime: ContainerRuntime,
+  node: NodeFacts,
+  eviction: EvictionSettings,
+): NodePressureConfig {
+  const capacity = BigInt(node.memoryBytes);
+  const podsLimit = capacity - eviction.reserved.memoryBytes;
+  return {
+    thresholds: eviction.thresholds,
+    pressureTransitionPeriodMs: eviction.pressureTransitionPeriodMs,
+    signals: {
+      cgroupMode: runtime.cgroups.mode,
+      cgroupRoot: DEFAULT_CGROUP_ROOT,
+      memoryCapacityBytes: capacity,
+      podsMemoryLimitBytes: podsLimit > 0n ? podsLimit : 0n,
+      podsWorkingSet: async () =>
+        (await runtime.cgroups.readCpuAndMemory(parentCgroupPath(o.cgroupParent)).catch(() => undefined))
+          ?.workingSetBytes ?? 0,
+      dataDir: o.dataDir,
+    },
   };
 }
 

@@ -4,12 +4,15 @@ import { randomUUID } from 'node:crypto';
 import type {
   ConfigMap,
   ContainerImage,
+  Event,
   Node,
+  NodeSpec,
   PersistentVolume,
   PersistentVolumeClaim,
   Pod,
   PodStatus,
   Secret,
+  Taint,
 } from 'kubernetes-types/core/v1.js';
 import type { KubeObject, StoredObject } from '../api/object.js';
 import {
@@ -25,7 +28,17 @@ import type { ObjectStore } from '../store/object-store.js';
 import type { Logger } from '../util/log.js';
 import type { ObjectSource } from './container-env.js';
 import type { PodStatusSink } from './kubelet.js';
-import { nodeConditions, nodeImages, nodeObject, type NodeFacts } from './node-object.js';
+import type { PressureCondition } from './eviction/thresholds.js';
+import type { PodEvent } from './events.js';
+import {
+  nodeAllocatable,
+  nodeConditions,
+  nodeImages,
+  nodeObject,
+  withPressureTaints,
+  type NodeAllocatable,
+  type NodeFacts,
+} from './node-object.js';
 import { podStatusEqual } from './status/pod-status.js';
 
 /** kubelet's --node-status-update-frequency, also the lease renewal interval here. */
@@ -34,23 +47,76 @@ const HEARTBEAT_MS = 10_000;
 const LEASE_DURATION_S = 40;
 const LEASES = 'leases.coordination.k8s.io';
 
+/** What the Node's status shows beyond the machine's facts. */
+export interface NodeStatusSource {
+  allocatable?: NodeAllocatable;
+  /** The pressure conditions the eviction manager holds True. */
+  pressure?: () => readonly PressureCondition[];
+}
+
 export class ApiBridge implements PodStatusSink, ObjectSource {
   private readonly abort = new AbortController();
   private heartbeat: NodeJS.Timeout | undefined;
   private nodeUid = '';
+  private lastImages: ContainerImage[] = [];
+  /** The Node events written, by reason and message, to count repeats on (client-go's EventCorrelator). */
+  private readonly nodeEvents = new Map<string, string>();
 
   constructor(
     private readonly store: ObjectStore,
     private readonly node: NodeFacts,
     private readonly images: () => Promise<ImageRecord[]>,
     private readonly logger: Logger,
+    private readonly status: NodeStatusSource = {},
   ) {}
+
+  /** Writes the Node status now (a pressure condition changed) rather than at the next heartbeat. */
+  refreshNode(): void {
+    this.registerNode(this.lastImages);
+  }
+
+  /** An event about the Node, as the kubelet's recorder writes it (namespace default, the node name as UID). */
+  recordNodeEvent(event: PodEvent): void {
+    const key = `${event.type}\u0000${event.reason}\u0000${event.message}`;
+    const now = kubeTime(new Date());
+    try {
+      const existing = this.nodeEvents.get(key);
+      if (existing && this.store.get('events', 'default', existing)) {
+        this.store.guaranteedUpdate('events', 'default', existing, (current) => ({
+          ...current,
+          count: ((current as unknown as Event).count ?? 1) + 1,
+          lastTimestamp: now,
+        }));
+        return;
+      }
+      const name = `${this.node.name}.${(BigInt(Date.now()) * 1_000_000n).toString(16)}`;
+      this.store.create('events', {
+        apiVersion: 'v1',
+        kind: 'Event',
+        metadata: { name, namespace: 'default', uid: randomUUID(), creationTimestamp: now },
+        involvedObject: { kind: 'Node', name: this.node.name, uid: this.node.name, apiVersion: 'v1' },
+        reason: event.reason,
+        message: event.message,
+        source: { component: 'kubelet', host: this.node.name },
+        firstTimestamp: now,
+        lastTimestamp: now,
+        count: 1,
+        type: event.type,
+        reportingComponent: 'kubelet',
+        reportingInstance: this.node.name,
+      } as unknown as KubeObject);
+      this.nodeEvents.set(key, name);
+      this.logger.warn({ node: this.node.name, reason: event.reason }, event.message);
+    } catch (err) {
+      this.logger.warn({ err, reason: event.reason }, 'node event not recorded');
+    }
+  }
 
   /** Registers the Node and keeps its heartbeat; calls onPods with this node's API pods on every change. */
   start(onPods: (pods: Pod[]) => void): void {
     const heartbeat = () =>
       void this.images()
-        .then((images) => this.registerNode(nodeImages(images)))
+        .then((images) => this.registerNode((this.lastImages = nodeImages(images))))
         .catch((err: unknown) => this.logger.error({ err }, 'listing images for the node status failed'));
     this.registerNode([]);
     heartbeat();
@@ -241,10 +307,17 @@ export class ApiBridge implements PodStatusSink, ObjectSource {
     try {
       const existing = this.store.get('nodes', '', this.node.name) as (StoredObject & Node) | undefined;
       const now = kubeTime(new Date());
-      const fresh = nodeObject(this.node, nodeConditions(now, existing?.status?.conditions), images);
+      const pressure = this.status.pressure?.() ?? [];
+      const fresh = nodeObject(
+        this.node,
+        nodeConditions(now, existing?.status?.conditions, pressure),
+        images,
+        this.status.allocatable ?? nodeAllocatable(this.node),
+      );
       if (existing === undefined) {
         const created = this.store.create('nodes', {
           ...fresh,
+          spec: withTaints(fresh.spec, withPressureTaints([], pressure)),
           metadata: { ...fresh.metadata, uid: randomUUID(), creationTimestamp: now, generation: 1 },
         } as KubeObject);
         this.nodeUid = created.metadata.uid ?? '';
@@ -255,6 +328,10 @@ export class ApiBridge implements PodStatusSink, ObjectSource {
       this.store.guaranteedUpdate('nodes', '', this.node.name, (current) => ({
         ...current,
         metadata: { ...current.metadata, labels: { ...current.metadata.labels, ...fresh.metadata?.labels } },
+        spec: withTaints(
+          current.spec as NodeSpec,
+          withPressureTaints((current.spec as NodeSpec)?.taints, pressure),
+        ),
         status: fresh.status,
       }));
       if (this.store.get('namespaces', '', 'kube-node-lease')) this.renewLease(new Date());
@@ -262,6 +339,12 @@ export class ApiBridge implements PodStatusSink, ObjectSource {
       this.logger.error({ err }, 'node status update failed');
     }
   }
+}
+
+/** The spec with these taints; `taints` left out when there are none, as the API shows a node without any. */
+function withTaints(spec: NodeSpec | undefined, taints: Taint[]): NodeSpec {
+  const { taints: _old, ...rest } = spec ?? {};
+  return taints.length > 0 ? { ...rest, taints } : rest;
 }
 
 /** The kubelet's own status writes are no news to its pod workers (only spec and metadata changes are). */

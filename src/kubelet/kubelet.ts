@@ -6,7 +6,9 @@ import type { Logger } from '../util/log.js';
 import { DEFAULT_BUCKETS, Histogram, type MetricsRegistry } from '../util/prometheus.js';
 import { pastActiveDeadline } from './active-deadline.js';
 import { appArmorBlock } from './apparmor-admission.js';
-import { EvictionManager } from './eviction/eviction-manager.js';
+import type { PodEvent } from './events.js';
+import { EvictionManager, type NodePressureConfig } from './eviction/eviction-manager.js';
+import type { PressureCondition } from './eviction/thresholds.js';
 import { admitPod } from './pod-admission.js';
 import { gracePeriod, PodWorker, type PodWorkerDeps } from './pod-worker.js';
 import type { PodFailure } from './status/facts.js';
@@ -32,6 +34,12 @@ export interface KubeletDeps extends PodWorkerDeps {
   status?: PodStatusSink;
   /** Where the pod workers' sync latency is recorded (`/metrics`). */
   metrics?: MetricsRegistry;
+  /** Node-pressure eviction; without it only local-storage limits are enforced. */
+  nodePressure?: NodePressureConfig;
+  /** Records an event about the Node (EvictionThresholdMet). */
+  nodeEvent?(event: PodEvent): void;
+  /** The node's pressure conditions changed: the Node status should show them. */
+  pressureChanged?(conditions: readonly PressureCondition[]): void;
 }
 
 /** How often the runtime is relisted to catch what no event reported (the kubelet's PLEG relist is 1 s). */
@@ -99,6 +107,10 @@ export class Kubelet {
       activePods: () => this.activePods(),
       evict: (pod, failure) => this.evict(pod, failure),
       logger: deps.logger,
+      reclaimDisk: () => this.removeDeadContainers(),
+      ...(deps.nodePressure ? { pressure: deps.nodePressure } : {}),
+      ...(deps.nodeEvent ? { nodeEvent: deps.nodeEvent } : {}),
+      ...(deps.pressureChanged ? { conditionsChanged: deps.pressureChanged } : {}),
     });
     this.probes = new ProbeManager({
       exec: deps.exec,
@@ -137,7 +149,7 @@ export class Kubelet {
     const active = [...this.slots.entries()]
       .filter(([id, s]) => this.admitted.has(id) && s.pod && !isPodTerminal(this.lastStatus(s.pod)))
       .map(([, s]) => s.pod as Pod);
-    const rejection = admitPod(pod, active, this.deps.allocatable);
+    const rejection = admitPod(pod, active, this.deps.allocatable, this.eviction.nodeConditions());
     if (!rejection) {
       this.admitted.add(uid);
       return;
@@ -349,6 +361,25 @@ export class Kubelet {
     this.deps.events.record(pod, { type: 'Warning', reason: 'Evicted', message: failure.message });
     const slot = this.slots.get(uid);
     if (slot) this.schedule(uid, slot, slot.pod);
+  }
+
+  /** The node pressure conditions now True (MemoryPressure, DiskPressure, PIDPressure). */
+  pressureConditions(): PressureCondition[] {
+    return this.eviction.nodeConditions();
+  }
+
+  /**
+   * containerGC.DeleteAllUnusedContainers under disk pressure: the exited containers of pods that are finished (and
+   * whose worker is idle) go, writable layers and logs with them; their last status is kept.
+   */
+  private async removeDeadContainers(): Promise<void> {
+    for (const [uid, slot] of this.slots) {
+      const pod = slot.pod;
+      if (!pod || slot.running || !(this.failed.has(uid) || isPodTerminal(this.lastStatus(pod)))) continue;
+      const state = await this.deps.runtime.podState(uid);
+      if (state.containers.some((c) => c.state === 'running')) continue;
+      for (const c of state.containers) await this.deps.runtime.containers.remove(c.record.id);
+    }
   }
 
   /** Admitted pods that are neither finished, failed nor being deleted: what eviction may act on. */

@@ -2,8 +2,10 @@
 // read from the machine, addresses, nodeInfo, conditions with heartbeats.
 import { readFile, statfs } from 'node:fs/promises';
 import { arch, cpus, hostname, networkInterfaces, release, totalmem } from 'node:os';
-import type { ContainerImage, Node, NodeCondition } from 'kubernetes-types/core/v1.js';
+import type { ContainerImage, Node, NodeCondition, Taint } from 'kubernetes-types/core/v1.js';
+import { formatQuantity } from '../api/quantity.js';
 import type { ImageRecord } from '../image/types.js';
+import type { PressureCondition } from './eviction/thresholds.js';
 
 export const KUBELET_VERSION = 'v1.33.0';
 /** kubelet's default --max-pods. */
@@ -46,21 +48,39 @@ export async function readNodeFacts(
   };
 }
 
-/** The kubelet's default hard eviction threshold memory.available<100Mi, held back from allocatable. */
-const EVICTION_HARD_MEMORY_BYTES = 100 * 1024 * 1024;
-
-/** What pods may request on this node: capacity less the hard eviction threshold (no kube/system reservations). */
+/** What pods may request on this node: capacity less the reservations (pkg/kubelet/cm GetNodeAllocatableReservation). */
 export interface NodeAllocatable {
   milliCpu: bigint;
   memoryBytes: bigint;
   pods: number;
+  ephemeralStorageBytes?: bigint;
 }
 
-export function nodeAllocatable(f: NodeFacts): NodeAllocatable {
+/** What is held back from capacity: --kube-reserved + --system-reserved + the hard eviction thresholds. */
+export interface NodeReservation {
+  milliCpu: bigint;
+  memoryBytes: bigint;
+  ephemeralStorageBytes: bigint;
+}
+
+/** The kubelet's default hard eviction threshold memory.available<100Mi, and no --kube/--system-reserved. */
+export const DEFAULT_RESERVATION: NodeReservation = {
+  milliCpu: 0n,
+  memoryBytes: 100n * 1024n * 1024n,
+  ephemeralStorageBytes: 0n,
+};
+
+/** capacity - reservation, never below zero (node_container_manager_linux.go GetNodeAllocatableAbsolute). */
+export function nodeAllocatable(
+  f: NodeFacts,
+  reserved: NodeReservation = DEFAULT_RESERVATION,
+): NodeAllocatable {
+  const left = (capacity: bigint, held: bigint) => (capacity > held ? capacity - held : 0n);
   return {
-    milliCpu: BigInt(f.cpus) * 1000n,
-    memoryBytes: BigInt(Math.max(0, f.memoryBytes - EVICTION_HARD_MEMORY_BYTES)),
+    milliCpu: left(BigInt(f.cpus) * 1000n, reserved.milliCpu),
+    memoryBytes: left(BigInt(f.memoryBytes), reserved.memoryBytes),
     pods: MAX_PODS,
+    ephemeralStorageBytes: left(BigInt(f.ephemeralStorageBytes), reserved.ephemeralStorageBytes),
   };
 }
 
@@ -77,7 +97,12 @@ export function nodeImages(images: readonly ImageRecord[]): ContainerImage[] {
 }
 
 /** The Node object's labels, capacity, addresses and info; conditions come from nodeConditions. */
-export function nodeObject(f: NodeFacts, conditions: NodeCondition[], images: ContainerImage[] = []): Node {
+export function nodeObject(
+  f: NodeFacts,
+  conditions: NodeCondition[],
+  images: ContainerImage[] = [],
+  allocatable: NodeAllocatable = nodeAllocatable(f),
+): Node {
   const capacity = {
     cpu: String(f.cpus),
     memory: `${Math.floor(f.memoryBytes / 1024)}Ki`,
@@ -108,7 +133,14 @@ export function nodeObject(f: NodeFacts, conditions: NodeCondition[], images: Co
       capacity,
       allocatable: {
         ...capacity,
-        memory: `${nodeAllocatable(f).memoryBytes / 1024n}Ki`,
+        cpu:
+          allocatable.milliCpu % 1000n === 0n
+            ? String(allocatable.milliCpu / 1000n)
+            : `${allocatable.milliCpu}m`,
+        memory: binaryQuantity(allocatable.memoryBytes),
+        ...(allocatable.ephemeralStorageBytes !== undefined
+          ? { 'ephemeral-storage': binaryQuantity(allocatable.ephemeralStorageBytes) }
+          : {}),
       },
       conditions,
       ...(images.length > 0 ? { images } : {}),
@@ -133,8 +165,44 @@ export function nodeObject(f: NodeFacts, conditions: NodeCondition[], images: Co
   };
 }
 
-/** The four pressure conditions and Ready, as a healthy kubelet reports them; `previous` keeps transition times. */
-export function nodeConditions(now: string, previous: NodeCondition[] | undefined): NodeCondition[] {
+/** The pressure conditions' reasons and messages (pkg/kubelet/nodestatus/setters.go), healthy then under pressure. */
+const PRESSURE_TEXTS: Record<PressureCondition, [string, string, string, string]> = {
+  MemoryPressure: [
+    'KubeletHasSufficientMemory',
+    'kubelet has sufficient memory available',
+    'KubeletHasInsufficientMemory',
+    'kubelet has insufficient memory available',
+  ],
+  DiskPressure: [
+    'KubeletHasNoDiskPressure',
+    'kubelet has no disk pressure',
+    'KubeletHasDiskPressure',
+    'kubelet has disk pressure',
+  ],
+  PIDPressure: [
+    'KubeletHasSufficientPID',
+    'kubelet has sufficient PID available',
+    'KubeletHasInsufficientPID',
+    'kubelet has insufficient PID available',
+  ],
+};
+
+/** The taint the node lifecycle controller adds for each pressure condition (TaintNodesByCondition). */
+export const PRESSURE_TAINTS: Record<PressureCondition, string> = {
+  MemoryPressure: 'node.kubernetes.io/memory-pressure',
+  DiskPressure: 'node.kubernetes.io/disk-pressure',
+  PIDPressure: 'node.kubernetes.io/pid-pressure',
+};
+
+/**
+ * The three pressure conditions and Ready; `pressure` lists those the eviction manager holds True. `previous` keeps
+ * transition times.
+ */
+export function nodeConditions(
+  now: string,
+  previous: NodeCondition[] | undefined,
+  pressure: readonly PressureCondition[] = [],
+): NodeCondition[] {
   const make = (type: string, status: string, reason: string, message: string): NodeCondition => {
     const before = previous?.find((c) => c.type === type);
     return {
@@ -146,12 +214,41 @@ export function nodeConditions(now: string, previous: NodeCondition[] | undefine
       message,
     };
   };
+  const pressureCondition = (type: PressureCondition) => {
+    const [okReason, okMessage, badReason, badMessage] = PRESSURE_TEXTS[type];
+    return pressure.includes(type)
+      ? make(type, 'True', badReason, badMessage)
+      : make(type, 'False', okReason, okMessage);
+  };
   return [
-    make('MemoryPressure', 'False', 'KubeletHasSufficientMemory', 'kubelet has sufficient memory available'),
-    make('DiskPressure', 'False', 'KubeletHasNoDiskPressure', 'kubelet has no disk pressure'),
-    make('PIDPressure', 'False', 'KubeletHasSufficientPID', 'kubelet has sufficient PID available'),
+    pressureCondition('MemoryPressure'),
+    pressureCondition('DiskPressure'),
+    pressureCondition('PIDPressure'),
     make('Ready', 'True', 'KubeletReady', 'kubelet is posting ready status'),
   ];
+}
+
+/**
+ * The node's taints with the pressure taints set to match the conditions: podlet is its own node lifecycle
+ * controller, which adds `<key>:NoSchedule` while a condition is True and removes it after; other taints are kept.
+ */
+export function withPressureTaints(
+  taints: readonly Taint[] | undefined,
+  pressure: readonly PressureCondition[],
+): Taint[] {
+  const keys = new Set(Object.values(PRESSURE_TAINTS));
+  const kept = (taints ?? []).filter(
+    (t) => !keys.has(t.key) || pressure.some((p) => PRESSURE_TAINTS[p] === t.key),
+  );
+  const missing = pressure
+    .filter((p) => !kept.some((t) => t.key === PRESSURE_TAINTS[p]))
+    .map((p): Taint => ({ key: PRESSURE_TAINTS[p], effect: 'NoSchedule' }));
+  return [...kept, ...missing];
+}
+
+/** resource.NewQuantity(bytes, BinarySI).String(). */
+function binaryQuantity(bytes: bigint): string {
+  return formatQuantity({ unscaled: bytes, exponent: 0, format: 'BinarySI' });
 }
 
 async function osImage(): Promise<string> {

@@ -1,8 +1,10 @@
 // The kubelet's own admission of a pod bound to it (pkg/kubelet/lifecycle/predicate.go generalFilter with the
 // scheduler's noderesources Fits): a pod that does not fit beside the pods already admitted is rejected, not queued.
-import type { Pod } from 'kubernetes-types/core/v1.js';
+import type { Pod, Toleration } from 'kubernetes-types/core/v1.js';
+import { computeQosClass, isCriticalPod } from '../api/qos.js';
 import { podRequests } from '../api/resources.js';
-import type { NodeAllocatable } from './node-object.js';
+import type { PressureCondition } from './eviction/thresholds.js';
+import { PRESSURE_TAINTS, type NodeAllocatable } from './node-object.js';
 import type { PodFailure } from './status/facts.js';
 import { admitSysctls } from './sysctl-admission.js';
 
@@ -19,9 +21,17 @@ interface Shortage {
 /**
  * Undefined when the pod fits; else the reason and the message of the rejection event (`OutOfpods`, `OutOfcpu`, `OutOfmemory`) for the first resource
  * short, in the scheduler's order: pod count, then cpu, then memory. `admitted` are the node's other active pods.
- * The sysctl allowlist is asked first, as the kubelet registers it before the resource predicate (kubelet.go).
+ * The eviction manager is asked first, then the sysctl allowlist, in the order the kubelet registers its admit
+ * handlers (kubelet.go).
  */
-export function admitPod(pod: Pod, admitted: readonly Pod[], node: NodeAllocatable): PodFailure | undefined {
+export function admitPod(
+  pod: Pod,
+  admitted: readonly Pod[],
+  node: NodeAllocatable,
+  pressure: readonly PressureCondition[] = [],
+): PodFailure | undefined {
+  const underPressure = admitUnderPressure(pod, pressure);
+  if (underPressure) return underPressure;
   const forbidden = admitSysctls(pod);
   if (forbidden) return forbidden;
   const shortage = firstShortage(pod, admitted, node);
@@ -65,4 +75,28 @@ function amounts(pod: Pod): { milliCpu: bigint; memoryBytes: bigint } {
     milliCpu: (requests.get('cpu') ?? 0n) / NANOS_PER_MILLI,
     memoryBytes: (requests.get('memory') ?? 0n) / NANOS_PER_UNIT,
   };
+}
+
+/**
+ * The eviction manager's Admit (eviction_manager.go): critical pods always pass; MemoryPressure alone rejects only
+ * BestEffort pods that do not tolerate the memory-pressure taint; any other condition rejects every other pod.
+ */
+export function admitUnderPressure(pod: Pod, pressure: readonly PressureCondition[]): PodFailure | undefined {
+  if (pressure.length === 0 || isCriticalPod(pod)) return undefined;
+  if (pressure.length === 1 && pressure[0] === 'MemoryPressure') {
+    if (computeQosClass(pod) !== 'BestEffort') return undefined;
+    const taint = { key: PRESSURE_TAINTS.MemoryPressure, effect: 'NoSchedule' };
+    if ((pod.spec?.tolerations ?? []).some((t) => tolerates(t, taint))) return undefined;
+  }
+  // nodeConditionMessageFmt with a Go slice: `[DiskPressure PIDPressure]`.
+  return { reason: 'Evicted', message: `The node had condition: [${pressure.join(' ')}]. ` };
+}
+
+/** Toleration.ToleratesTaint for a taint with no value (k8s.io/api/core/v1/toleration.go). */
+function tolerates(t: Toleration, taint: { key: string; effect: string }): boolean {
+  if (t.effect && t.effect !== taint.effect) return false;
+  if (t.key && t.key !== taint.key) return false;
+  const operator = t.operator ?? 'Equal';
+  if (operator === 'Exists') return true;
+  return operator === 'Equal' && (t.value ?? '') === '' && t.key === taint.key;
 }

@@ -1,5 +1,6 @@
 // What the kubelet knows about a pod beyond the runtime's records: the inputs of computePodStatus besides the spec,
 // the runtime state and the previous status.
+import type { PodCondition } from 'kubernetes-types/core/v1.js';
 
 /** Why a container is not running yet (the kubelet's reasonCache): ErrImagePull, CrashLoopBackOff, ... */
 export interface ContainerWaitingInfo {
@@ -22,6 +23,8 @@ export interface ImageNames {
 export interface PodFailure {
   reason: string;
   message: string;
+  /** A condition the failure sets on the pod: DisruptionTarget for a node-pressure eviction. */
+  condition?: PodCondition;
 }
 
 export interface KubeletPodFacts {

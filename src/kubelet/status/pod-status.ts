@@ -1,6 +1,6 @@
 // The status the kubelet writes for a pod (pkg/kubelet/kubelet_pods.go generateAPIPodStatus and
 // convertStatusToAPIStatus, with the status manager's transition times and startTime; kubelet v1.33).
-import type { ContainerStatus, Pod, PodStatus } from 'kubernetes-types/core/v1.js';
+import type { ContainerStatus, Pod, PodCondition, PodStatus } from 'kubernetes-types/core/v1.js';
 import { computeQosClass } from '../../api/qos.js';
 import { kubeTime } from '../../api/time.js';
 import type { PodRuntimeState } from '../../runtime/runtime.js';
@@ -47,14 +47,16 @@ export function computePodStatus(
       );
   const status: PodStatus = {
     phase,
-    ...(facts.failure ?? phaseReason(old, pod.status, phase)),
+    ...(facts.failure
+      ? { reason: facts.failure.reason, message: facts.failure.message }
+      : phaseReason(old, pod.status, phase)),
     conditions: computePodConditions({
       pod,
       phase,
       init,
       regular,
       sandboxReady: sandboxReady(pod, runtime.sandboxes),
-      previous: old.conditions ?? [],
+      previous: withFailureCondition(old.conditions ?? [], facts.failure),
       now,
     }),
     ...addresses(pod, facts, old),
@@ -82,6 +84,14 @@ function blockedStatus(status: PodStatus, block: PodFailure): PodStatus {
     ...(init ? { initContainerStatuses: init } : {}),
     containerStatuses: blocked(status.containerStatuses) ?? [],
   };
+}
+
+/** The failure's own condition (DisruptionTarget) joins the conditions kept from before, once. */
+function withFailureCondition(previous: PodCondition[], failure: PodFailure | undefined): PodCondition[] {
+  const condition = failure?.condition;
+  if (!condition || previous.some((c) => c.type === condition.type && c.status === condition.status))
+    return previous;
+  return [...previous.filter((c) => c.type !== condition.type), condition];
 }
 
 export function isPodTerminal(status: PodStatus | undefined): boolean {
