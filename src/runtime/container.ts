@@ -9,6 +9,7 @@ import { mount, unmount } from '../util/mount.js';
 import type { CgroupManager } from './cgroups/manager.js';
 import { startConmon } from './conmon.js';
 import { buildContainerSpec, stopSignal } from './oci/container-spec.js';
+import { readHostDevices } from './oci/host-devices.js';
 import { loadLocalhostSeccomp, seccompProfileRoot } from './oci/seccomp.js';
 import type { HostFacts } from './host-facts.js';
 import type { Mount } from './oci/types.js';
@@ -183,6 +184,8 @@ export class ContainerManager {
       hostRlimits: this.host.rlimits,
       hostCapabilities: this.host.capabilities,
       appArmor: this.host.appArmor,
+      hostDevices:
+        config.container.securityContext?.privileged === true ? await readHostDevices() : undefined,
       extraEnv: config.extraEnv,
       localhostSeccomp: await loadLocalhostSeccomp(
         config.pod,

@@ -2,7 +2,8 @@
 // no_new_privs, capabilities, seccomp, runAsNonRoot, pod sysctls (safe applied, unsafe refused at admission) and the
 // host's network and PID namespaces.
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { readdir, readFile, readlink } from 'node:fs/promises';
 import { describe, test } from 'node:test';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import { TEST_IMAGE, waitFor } from '../integration/support/podlet-process.js';
@@ -177,5 +178,51 @@ describe('securityContext through kubectl', () => {
     assert.deepEqual((await runToEnd(k, manifest)).trim().split('\n'), ['2000 2777', '2000', '2000 440']);
     await k.ok(['delete', 'pod', 'fsgroup']);
     await k.ok(['delete', 'configmap', 'fsgroup-cm']);
+  });
+
+  test('privileged: every capability, the host devices, no masked paths, a writable /sys; the rest stay masked', async () => {
+    const hostDevice = (await readdir('/dev', { withFileTypes: true })).find((e) => e.isBlockDevice())?.name;
+    assert.ok(hostDevice, 'the host has a block device');
+    // A path runc masks in unprivileged containers that this kernel has (not every kernel has /proc/kcore).
+    const masked = ['/proc/kcore', '/proc/keys', '/proc/timer_list'].find((p) => existsSync(p));
+    const script = [
+      'grep CapEff /proc/self/status',
+      `test -b /dev/${hostDevice} && echo has-${hostDevice} || echo no-${hostDevice}`,
+      `stat -c %F ${masked}`,
+      'awk \'$2 == "/sys" { print $4 }\' /proc/mounts | cut -d, -f1',
+    ].join('; ');
+    const hostCaps = /^CapEff:\s+(\w+)$/m.exec(await readFile('/proc/self/status', 'utf8'))?.[1];
+    const privileged = await runToEnd(
+      k,
+      pod('privileged', script, {}, { securityContext: { privileged: true } }),
+    );
+    assert.deepEqual(privileged.trim().split('\n'), [
+      `CapEff:\t${hostCaps}`,
+      `has-${hostDevice}`,
+      'regular empty file',
+      'rw',
+    ]);
+    const plain = await runToEnd(k, pod('unprivileged', script));
+    const [caps, device, kcore, sys] = plain.trim().split('\n');
+    assert.notEqual(caps, `CapEff:\t${hostCaps}`);
+    assert.deepEqual([device, kcore, sys], [`no-${hostDevice}`, 'character special file', 'ro']);
+  });
+
+  test('hostIPC shares the host IPC namespace; without it the pod has its own', async () => {
+    const host = await readlink('/proc/self/ns/ipc');
+    assert.equal(
+      (await runToEnd(k, pod('hostipc', 'readlink /proc/self/ns/ipc', { hostIPC: true }))).trim(),
+      host,
+    );
+    assert.notEqual((await runToEnd(k, pod('ownipc', 'readlink /proc/self/ns/ipc'))).trim(), host);
+  });
+
+  test('a memory-backed emptyDir is a tmpfs of its sizeLimit, full past it', async () => {
+    const script =
+      "df -k /cache | awk 'NR == 2 { print $1, $2 }'; dd if=/dev/zero of=/cache/fill bs=1M count=9 2>&1 | grep -o 'No space left on device' | head -1";
+    const spec = { volumes: [{ name: 'cache', emptyDir: { medium: 'Memory', sizeLimit: '8Mi' } }] };
+    const container = { volumeMounts: [{ name: 'cache', mountPath: '/cache' }] };
+    const log = await runToEnd(k, pod('memory-volume', script, spec, container));
+    assert.deepEqual(log.trim().split('\n'), ['tmpfs 8192', 'No space left on device']);
   });
 });

@@ -19,6 +19,7 @@ import { effectiveSecurityContext, type EffectiveSecurityContext } from './secur
 import type {
   Capabilities,
   Linux,
+  LinuxDevice,
   LinuxResources,
   Mount,
   Namespace,
@@ -68,6 +69,8 @@ export interface ContainerSpecInput {
   extraEnv?: EnvVar[];
   /** The effective Localhost seccomp profile, read by loadLocalhostSeccomp; needed only for that type. */
   localhostSeccomp?: Seccomp | undefined;
+  /** The host's devices (readHostDevices), for a privileged container. */
+  hostDevices?: LinuxDevice[] | undefined;
   /** What the host has of AppArmor (readAppArmorHost); absent means none. */
   appArmor?: AppArmorHost | undefined;
 }
@@ -166,6 +169,7 @@ function containerLinux(input: ContainerSpecInput, sc: EffectiveSecurityContext)
     resources: containerResources(input.resources, sc.privileged),
     cgroupsPath: input.cgroupsPath,
     namespaces,
+    ...(sc.privileged && input.hostDevices ? { devices: input.hostDevices } : {}),
     ...(input.userns
       ? { uidMappings: idMappings(input.userns.ids), gidMappings: idMappings(input.userns.ids) }
       : {}),
@@ -178,7 +182,7 @@ function containerLinux(input: ContainerSpecInput, sc: EffectiveSecurityContext)
 /**
  * containerd WithResources: zero and -1 (podlet's "none") leave a value out. The memory+swap limit equals the memory
  * limit, so the container cannot swap (kubelet NoSwap; containerd's default when a swap controller exists).
- * Privileged containers may use any device; the host's device nodes themselves are not bound in (not implemented).
+ * Privileged containers may use any device (their spec also lists the host's device nodes).
  */
 function containerResources(r: ContainerSpecInput['resources'], privileged: boolean): LinuxResources {
   return {

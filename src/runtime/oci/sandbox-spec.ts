@@ -17,7 +17,8 @@ import { inheritedRlimits } from './host-rlimits.js';
 import { seccompFilter, seccompSubject } from './seccomp.js';
 import { dotSeparatedSysctl } from './sysctl-name.js';
 import { podSupplementalGroups } from './security-context.js';
-import type { Namespace, Rlimit, Seccomp, Spec, User } from './types.js';
+import { makeSysWritable } from './mounts.js';
+import type { Mount, Namespace, Rlimit, Seccomp, Spec, User } from './types.js';
 import type { UserNamespace } from '../types.js';
 import { idMappings } from '../userns.js';
 import { sortedUnique } from './user.js';
@@ -77,8 +78,7 @@ export function buildSandboxSpec(input: SandboxSpecInput): Spec {
     root: { path: input.rootfs, readonly: true },
     // The host's UTS namespace keeps the host's name (runc refuses a hostname without a UTS namespace).
     ...(hostNetwork ? {} : { hostname: input.hostname }),
-    // The pause process needs no /dev/shm; containerd binds the pod's shm here only so that it exists.
-    mounts: defaultMounts().filter((m) => m.destination !== '/dev/shm'),
+    mounts: sandboxMounts(input.pod),
     annotations: {
       'io.kubernetes.pod.name': meta.name ?? '',
       'io.kubernetes.pod.namespace': meta.namespace ?? '',
@@ -97,6 +97,19 @@ export function buildSandboxSpec(input: SandboxSpecInput): Spec {
       ...(seccomp ? { seccomp } : {}),
     },
   };
+}
+
+/**
+ * The pause process needs no /dev/shm; containerd binds the pod's shm there only so that it exists. A pod with a
+ * privileged container gets a privileged sandbox (kubelet HasPrivilegedContainer) with writable sysfs and cgroupfs:
+ * the sandbox's sysfs mount comes first in the pod's network namespace, and a read-only one would make every later
+ * one read-only too.
+ */
+function sandboxMounts(pod: Pod): Mount[] {
+  const mounts = defaultMounts().filter((m) => m.destination !== '/dev/shm');
+  const spec = pod.spec;
+  const containers = [...(spec?.initContainers ?? []), ...(spec?.containers ?? [])];
+  return containers.some((c) => c.securityContext?.privileged === true) ? makeSysWritable(mounts) : mounts;
 }
 
 /**

@@ -87,11 +87,23 @@ export interface Linux {
   resources?: LinuxResources;
   cgroupsPath?: string;
   namespaces: Namespace[];
+  /** Device nodes runc creates in the container (a privileged container gets the host's). */
+  devices?: LinuxDevice[];
   uidMappings?: IdMapping[];
   gidMappings?: IdMapping[];
   maskedPaths?: string[];
   readonlyPaths?: string[];
   seccomp?: Seccomp;
+}
+
+export interface LinuxDevice {
+  path: string;
+  type: 'c' | 'b';
+  major: number;
+  minor: number;
+  fileMode: number;
+  uid: number;
+  gid: number;
 }
 
 export interface IdMapping {

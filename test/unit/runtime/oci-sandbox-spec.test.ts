@@ -143,4 +143,13 @@ describe('buildSandboxSpec', () => {
     );
     assert.equal(spec.linux.sysctl?.['net.ipv4.ping_group_range'], '0 65535');
   });
+
+  test('a pod with a privileged container gets a writable sysfs in its sandbox, others a read-only one', () => {
+    const sysOptions = (spec: ReturnType<typeof buildSandboxSpec>) =>
+      spec.mounts?.find((m) => m.destination === '/sys')?.options ?? [];
+    assert.ok(sysOptions(buildSandboxSpec(sandboxInput())).includes('ro'));
+    const privileged = sandboxInput();
+    privileged.pod.spec!.containers[0]!.securityContext = { privileged: true };
+    assert.ok(sysOptions(buildSandboxSpec(privileged)).includes('rw'));
+  });
 });
