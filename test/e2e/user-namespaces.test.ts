@@ -2,6 +2,7 @@
 // root-owned files are the pod's own (idmapped layers), volumes work, and two pods never share a range.
 import assert from 'node:assert/strict';
 import { randomInt } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { describe, test } from 'node:test';
 import { runUnchecked } from '../../src/util/exec.js';
@@ -75,5 +76,30 @@ describe('user namespaces', () => {
     );
     const [a, b] = ranges.sort((x, y) => x.hostId - y.hostId);
     assert.ok(a && b && a.hostId + a.size <= b.hostId, JSON.stringify(ranges));
+  });
+
+  test('procMount Unmasked, allowed with a user namespace, leaves /proc unmasked', async () => {
+    const masked = ['/proc/kcore', '/proc/keys', '/proc/timer_list'].find((p) => existsSync(p));
+    const manifest = (name: string, procMount: string) => `
+apiVersion: v1
+kind: Pod
+metadata: { name: ${name} }
+spec:
+  hostUsers: false
+  restartPolicy: Never
+  containers:
+    - name: c
+      image: ${TEST_IMAGE}
+      command: ['stat', '-c', '%F', '${masked}']
+      securityContext: { procMount: ${procMount} }
+`;
+    for (const [name, procMount, seen] of [
+      ['unmasked', 'Unmasked', 'regular empty file'],
+      ['masked', 'Default', 'character special file'],
+    ] as const) {
+      await k.ok(['apply', '-f', '-'], { input: manifest(name, procMount) });
+      await k.ok(['wait', '--for=jsonpath={.status.phase}=Succeeded', `pod/${name}`, '--timeout=60s']);
+      assert.equal((await k.ok(['logs', name])).trim(), seen, name);
+    }
   });
 });
