@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { REPO } from '../test/integration/support/podlet-process.js';
 import { apiFigures } from './api.js';
+import { daemonFigures } from './daemon.js';
 import { imagePull } from './image-pull.js';
 import { kubeletFigures } from './kubelet.js';
 import { streamFigures } from './streams.js';
@@ -16,6 +17,7 @@ const log = (line: string): void => void process.stderr.write(`${line}\n`);
 const figures = [
   await podStartup(runs, log),
   ...(await kubeletFigures(runs, log)),
+  ...(await daemonFigures(Math.max(3, Math.round(runs / 2)), log)),
   ...(await streamFigures(runs, log)),
   ...(await imagePull(Math.max(3, Math.round(runs / 4)), log)),
   ...(await apiFigures(runs, log)),

@@ -16,7 +16,7 @@ export interface Figure {
   goal: string;
   met: boolean;
   /** What the podlet figures count; milliseconds unless said (`%` of one core). */
-  unit?: 'ms' | '%';
+  unit?: 'ms' | '%' | 'MB';
 }
 
 export function summarize(
@@ -44,7 +44,7 @@ export function absolute(
   podlet: number[],
   p: 50 | 99,
   bound: number,
-  unit: 'ms' | '%' = 'ms',
+  unit: 'ms' | '%' | 'MB' = 'ms',
 ): Figure {
   const value = percentile(podlet, p);
   return {
