@@ -1,4 +1,5 @@
-// Layering (docs/architecture.md): cli -> apiserver, kubelet -> store, image, volume, network, inspect -> runtime -> api, util.
+// Layering (docs/architecture.md): cli -> controllers, scheduler -> apiserver -> store; cli -> kubelet -> store, image,
+// volume, network, runtime; cli -> dns, proxy -> store, network; inspect -> runtime; everything -> api, util.
 // Each zone lists what a layer may NOT import; a violation is a design bug, not a warning to silence.
 import tseslint from 'typescript-eslint';
 
@@ -11,21 +12,53 @@ const layers = [
   'network',
   'image',
   'volume',
+  'dns',
+  'proxy',
   'kubelet',
   'apiserver',
+  'controllers',
+  'scheduler',
   'cli',
 ];
+// The control loops above the API server (controllers, scheduler) and the node's services (dns, proxy).
+const above = ['dns', 'proxy', 'controllers', 'scheduler', 'kubelet', 'apiserver', 'cli'];
 const forbidden = {
   api: layers.filter((l) => l !== 'api'),
   util: layers.filter((l) => l !== 'util'),
-  image: ['store', 'runtime', 'inspect', 'network', 'volume', 'kubelet', 'apiserver', 'cli'],
-  network: ['store', 'runtime', 'inspect', 'image', 'volume', 'kubelet', 'apiserver', 'cli'],
-  volume: ['store', 'runtime', 'inspect', 'network', 'image', 'kubelet', 'apiserver', 'cli'],
-  runtime: ['store', 'volume', 'inspect', 'kubelet', 'apiserver', 'cli'],
-  inspect: ['store', 'network', 'image', 'volume', 'kubelet', 'apiserver', 'cli'],
-  store: ['runtime', 'inspect', 'network', 'image', 'volume', 'kubelet', 'apiserver', 'cli'],
-  kubelet: ['apiserver', 'cli'],
-  apiserver: ['kubelet', 'cli'],
+  image: ['store', 'runtime', 'inspect', 'network', 'volume', ...above],
+  network: ['store', 'runtime', 'inspect', 'image', 'volume', ...above],
+  volume: ['store', 'runtime', 'inspect', 'network', 'image', ...above],
+  runtime: ['store', 'volume', 'inspect', ...above],
+  inspect: ['store', 'network', 'image', 'volume', ...above],
+  store: ['runtime', 'inspect', 'network', 'image', 'volume', ...above],
+  dns: ['runtime', 'inspect', 'image', 'volume', ...above.filter((l) => l !== 'dns')],
+  proxy: ['runtime', 'inspect', 'image', 'volume', ...above.filter((l) => l !== 'proxy')],
+  kubelet: ['dns', 'proxy', 'controllers', 'scheduler', 'apiserver', 'cli'],
+  apiserver: ['dns', 'proxy', 'controllers', 'scheduler', 'kubelet', 'cli'],
+  controllers: [
+    'runtime',
+    'inspect',
+    'network',
+    'image',
+    'volume',
+    'dns',
+    'proxy',
+    'scheduler',
+    'kubelet',
+    'cli',
+  ],
+  scheduler: [
+    'runtime',
+    'inspect',
+    'network',
+    'image',
+    'volume',
+    'dns',
+    'proxy',
+    'controllers',
+    'kubelet',
+    'cli',
+  ],
 };
 // ESLint's own no-restricted-imports, one block per layer: matching `**/<layer>/**` catches every relative path into it.
 const layerRules = Object.entries(forbidden).map(([layer, from]) => ({
@@ -49,7 +82,7 @@ export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'build/**', 'native/build/**'] },
   ...tseslint.configs.recommended,
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     rules: {
       '@typescript-eslint/no-floating-promises': [
         'error',

@@ -83,7 +83,9 @@ const GROUP_ORDER = [
   'authentication.k8s.io',
   'authorization.k8s.io',
   'storage.k8s.io',
+  'scheduling.k8s.io',
   'coordination.k8s.io',
+  'discovery.k8s.io',
   'metrics.k8s.io',
 ];
 

@@ -170,6 +170,7 @@ export const resources: readonly ResourceDefinition[] = [
     verbs: ['create'],
   }),
   define({ group: 'coordination.k8s.io', resource: 'leases', kind: 'Lease', namespaced: true }),
+  define({ group: 'discovery.k8s.io', resource: 'endpointslices', kind: 'EndpointSlice', namespaced: true }),
   // One storage for both Event shapes, as kube-apiserver stores events.k8s.io/v1 Events as core/v1 Events and
   // converts on the way in and out (pkg/apis/events, pkg/registry/core/event); see event-conversion.ts.
   define({
@@ -196,6 +197,13 @@ export const resources: readonly ResourceDefinition[] = [
     kind: 'PodMetrics',
     namespaced: true,
     verbs: ['get', 'list'],
+  }),
+  define({
+    group: 'scheduling.k8s.io',
+    resource: 'priorityclasses',
+    kind: 'PriorityClass',
+    namespaced: false,
+    shortNames: ['pc'],
   }),
   define({
     group: 'storage.k8s.io',

@@ -5,7 +5,7 @@ import type { FieldError } from '../api/errors.js';
 import type { KubeObject, StoredObject } from '../api/object.js';
 import { AlreadyExistsError, ConflictError, NotFoundError } from '../store/errors.js';
 import type { ObjectStore } from '../store/object-store.js';
-import type { KindStrategy } from './kinds/types.js';
+import type { KindStrategy, StrategyContext } from './kinds/types.js';
 import { unknownFields } from './openapi/unknown-fields.js';
 import { sharedOpenApi } from './openapi/v3.js';
 import { kubeTime } from '../api/time.js';
@@ -27,6 +27,8 @@ export interface RestContext {
   nodeName: string;
   user: string;
   now: Date;
+  /** `--service-cidr`, for the Service strategy's cluster IP allocation. */
+  serviceCidr?: string;
 }
 
 export interface Target {
@@ -117,23 +119,15 @@ export function createObject(
     delete meta.namespace;
   }
   fillCreateMeta(object, ctx.now);
-  const sctx = { now: ctx.now, nodeName: ctx.nodeName, user: ctx.user };
+  const sctx = strategyContext(ctx);
   const early: string[] = [];
-  t.strategy.prepareForCreate?.(object, {
-    ...sctx,
-    list: (r) => ctx.store.list(r, undefined).items,
-    warn: (message) => early.push(message),
-  });
+  t.strategy.prepareForCreate?.(object, { ...sctx, warn: (message) => early.push(message) });
   const errors = t.strategy.validate?.(object) ?? [];
   if (errors.length > 0) throw invalidError(t, meta.name ?? '', errors);
   if (t.def.namespaced) requireNamespace(ctx, t, meta.name ?? '');
   const admission = t.strategy.admit?.(object, ctx.store.get('namespaces', '', t.namespace)?.metadata.labels);
   if (admission?.denied !== undefined) throw forbiddenMessage(admission.denied);
-  const warnings = [
-    ...early,
-    ...(admission?.warnings ?? []),
-    ...(t.strategy.warnings?.(object, { ...sctx, list: (r) => ctx.store.list(r, undefined).items }) ?? []),
-  ];
+  const warnings = [...early, ...(admission?.warnings ?? []), ...(t.strategy.warnings?.(object, sctx) ?? [])];
   if (options.dryRun) {
     if (ctx.store.get(t.def.storageKey, t.namespace, meta.name ?? ''))
       throw alreadyExists(qualifiedResource(t.def), meta.name ?? '');
@@ -163,7 +157,7 @@ export function updateObject(
   if (precondition && precondition !== old.metadata.resourceVersion) {
     throw conflict(qualifiedResource(t.def), t.name, STALE_OBJECT);
   }
-  const sctx = { now: ctx.now, nodeName: ctx.nodeName, user: ctx.user };
+  const sctx = strategyContext(ctx);
   if (options.subresource === 'status') {
     // ResetObjectMetaForStatus: a status write changes status and nothing else.
     const { status } = object;
@@ -200,6 +194,16 @@ export function updateObject(
     if (e instanceof NotFoundError) throw notFound(qualifiedResource(t.def), t.name);
     throw e;
   }
+}
+
+function strategyContext(ctx: RestContext): StrategyContext & { list: (resource: string) => StoredObject[] } {
+  return {
+    now: ctx.now,
+    nodeName: ctx.nodeName,
+    user: ctx.user,
+    list: (r) => ctx.store.list(r, undefined).items,
+    ...(ctx.serviceCidr !== undefined ? { serviceCidr: ctx.serviceCidr } : {}),
+  };
 }
 
 export interface DeleteResult {

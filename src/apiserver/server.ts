@@ -17,6 +17,8 @@ import {
   type SelfSubjectReviewVersion,
   type UserInfo,
 } from './authn.js';
+import { Dashboard } from './dashboard/dashboard.js';
+import { defaultUiRoot } from './dashboard/static-files.js';
 import { serveDiscovery } from './discovery-endpoints.js';
 import { parseBody, readBody, sendError, sendJson } from './http-io.js';
 import type { Pki } from './pki.js';
@@ -42,6 +44,8 @@ export interface ApiServerOptions {
   host: string;
   port: number;
   nodeName: string;
+  /** `--service-cidr`: where Services' cluster IPs come from. */
+  serviceCidr?: string;
   logger: Logger;
   /** Where the runtime keeps a container instance's log (pods/log reads it). */
   logPath: LogPath;
@@ -59,6 +63,8 @@ export interface ApiServerOptions {
   metrics?: () => MetricsView | undefined;
   /** Prometheus figures served on `/metrics`; request latency is recorded into them. */
   prometheus?: ApiMetrics;
+  /** The web dashboard under /ui/; by default the app built into this checkout's dist/ui. */
+  dashboard?: Dashboard;
 }
 
 export class ApiServer {
@@ -71,6 +77,7 @@ export class ApiServer {
   static async start(options: ApiServerOptions): Promise<ApiServer> {
     const connections = new AbortController();
     const subresources = builtInSubresources(options.logPath, options.serviceAccountTokens, options.inspect);
+    const dashboard = options.dashboard ?? new Dashboard({ uiRoot: defaultUiRoot() });
     const server = createServer(
       {
         key: options.pki.serverKey,
@@ -81,7 +88,7 @@ export class ApiServer {
         rejectUnauthorized: false,
         minVersion: 'TLSv1.2',
       },
-      (req, res) => void serve(options, subresources, connections.signal, req, res),
+      (req, res) => void serve(options, dashboard, subresources, connections.signal, req, res),
     );
     const streams: StreamServers = {
       exec: new ExecServer(options.store, options.exec, options.ttyExec, options.logger),
@@ -122,6 +129,7 @@ export class ApiServer {
 
 async function serve(
   options: ApiServerOptions,
+  dashboard: Dashboard,
   subresources: ReadonlyMap<string, SubresourceHandler>,
   shutdown: AbortSignal,
   req: IncomingMessage,
@@ -138,7 +146,9 @@ async function serve(
   const url = new URL(req.url ?? '/', 'https://podlet');
   let resource: ResourceRequest | undefined;
   try {
-    const user = authenticateRequest(req, tokenAuthenticator(options));
+    const apiUser = authenticateRequest(req, tokenAuthenticator(options));
+    if (dashboard.handles(url.pathname)) return await dashboard.serve(req, res, url, apiUser);
+    const user = apiUser ?? dashboard.sessionUser(req);
     if (user === undefined) throw unauthorized();
     if (await serveNonResource(options, user, req, res, url)) return;
     resource = parseResourcePath(req.method ?? 'GET', url.pathname, url.searchParams);
@@ -147,6 +157,7 @@ async function serve(
       {
         store: options.store,
         nodeName: options.nodeName,
+        ...(options.serviceCidr !== undefined ? { serviceCidr: options.serviceCidr } : {}),
         user: user.username,
         userInfo: user,
         now: new Date(),

@@ -1,9 +1,10 @@
-// Subresources beyond the generic verbs: pods/eviction (what `kubectl drain` posts), pods/log,
+// Subresources beyond the generic verbs: pods/binding (how a scheduler places a pod), pods/eviction (what `kubectl drain` posts), pods/log,
 // pods/ephemeralcontainers and serviceaccounts/token (`kubectl create token`). The streaming ones (exec, portforward) are upgrades, served from server.ts.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DeleteOptions } from 'kubernetes-types/meta/v1.js';
 import { ephemeralContainersHandler } from './ephemeral-containers.js';
 import { parseBody, readBody, sendJson } from './http-io.js';
+import { podBindingHandler } from './pod-binding.js';
 import { podInspectHandler, type PodInspector } from './pod-inspect.js';
 import { podLogHandler, type LogPath } from './pod-logs.js';
 import type { HandlerContext, SubresourceHandler } from './resource-handler.js';
@@ -40,6 +41,7 @@ export function builtInSubresources(
   inspect: PodInspector | undefined,
 ): ReadonlyMap<string, SubresourceHandler> {
   return new Map([
+    ['pods/binding', podBindingHandler],
     ['pods/ephemeralcontainers', ephemeralContainersHandler],
     ['pods/eviction', evictPod],
     ['pods/inspect', podInspectHandler(inspect)],

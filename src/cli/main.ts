@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { dashboardCommand } from './dashboard-command.js';
 import { doctorCommand } from './doctor.js';
 import { imageCommand } from './image-command.js';
 import { inspectCommand } from './inspect-command.js';
@@ -14,6 +15,7 @@ const program = new Command('podlet')
   .addCommand(inspectCommand())
   .addCommand(imageCommand())
   .addCommand(kubeconfigCommand())
+  .addCommand(dashboardCommand())
   .addCommand(doctorCommand());
 
 await program.parseAsync(process.argv);

@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander';
+import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { formatManifestError } from '../api/manifest.js';
@@ -19,6 +20,9 @@ import {
 } from '../apiserver/service-account-tokens.js';
 import { requestServiceAccountToken } from '../apiserver/token-request.js';
 import { ensureDefaultStorageClass } from '../apiserver/volumes/default-storage-class.js';
+import { ensureSystemPriorityClasses } from '../apiserver/kinds/priority-classes.js';
+import { Scheduler } from '../scheduler/scheduler.js';
+import { collectExtendedResource, parseExtendedResources } from './extended-resource-option.js';
 import { VolumeController } from '../apiserver/volumes/volume-controller.js';
 import { ApiBridge } from '../kubelet/api-bridge.js';
 import { LogRotation, type LogRotationOptions } from '../kubelet/log-rotation.js';
@@ -35,6 +39,11 @@ import { DEFAULT_CGROUP_ROOT } from '../runtime/cgroups/manager.js';
 import { parentCgroupPath } from '../runtime/cgroups/layout.js';
 import { StoreEventRecorder } from '../kubelet/store-events.js';
 import { ObjectStore } from '../store/object-store.js';
+import { DEFAULT_SERVICE_CIDR, ServiceIPRange } from '../api/service-ip-range.js';
+import { ensureKubernetesService } from '../apiserver/kubernetes-service.js';
+import { EndpointsController } from '../controllers/endpoints/endpoints-controller.js';
+import { ServiceProxy } from '../proxy/service-proxy.js';
+import { startClusterDns } from '../dns/cluster-dns.js';
 import { run } from '../util/exec.js';
 import { ImageManager } from '../kubelet/image-manager.js';
 import { registryPuller } from '../kubelet/image-puller.js';
@@ -59,6 +68,9 @@ export interface ServeOptions extends RegistryOptions {
   cgroupParent: string;
   nodeName: string;
   clusterDomain: string;
+  serviceCidr: string;
+  clusterDns: string;
+  resolvConf: string;
   podPidsLimit: string;
   containerLogMaxSize: string;
   containerLogMaxFiles: string;
@@ -68,6 +80,7 @@ export interface ServeOptions extends RegistryOptions {
   evictionPressureTransitionPeriod: string;
   kubeReserved?: string;
   systemReserved?: string;
+  extendedResource: string[];
 }
 
 export function serveCommand(): Command {
@@ -81,6 +94,17 @@ export function serveCommand(): Command {
     .option('--cgroup-parent <name>', 'cgroup under which pod cgroups are made', 'podlet')
     .option('--node-name <name>', "this node's name", hostname().toLowerCase())
     .option('--cluster-domain <domain>', 'DNS domain of the cluster', 'cluster.local')
+    .option('--service-cidr <cidr>', "IPv4 range of Services' cluster IPs", DEFAULT_SERVICE_CIDR)
+    .option(
+      '--cluster-dns <address>',
+      'where podlet serves cluster DNS for ClusterFirst pods: bridge (its gateway address), an IP of this host, or none',
+      'bridge',
+    )
+    .option(
+      '--resolv-conf <path>',
+      'resolver file of the node: Default pods copy it, cluster DNS forwards to its nameservers',
+      '/etc/resolv.conf',
+    )
     .option('--pod-pids-limit <n>', 'pids.max of each pod cgroup (-1: none)', '4096')
     .option('--container-log-max-size <quantity>', 'a container log is rotated past this size', '10Mi')
     .option('--container-log-max-files <n>', 'log files kept per container, the current one included', '5')
@@ -101,6 +125,12 @@ export function serveCommand(): Command {
       '--system-reserved <resources>',
       'held back from allocatable for the OS, e.g. cpu=100m,memory=1Gi',
     )
+    .option(
+      '--extended-resource <name=count>',
+      'an extended resource the node advertises, e.g. example.com/dongle=2 (repeatable)',
+      collectExtendedResource,
+      [],
+    )
     .addOption(
       new Option('--log-level <level>', 'log level')
         .default('info')
@@ -120,6 +150,8 @@ async function serve(o: ServeOptions): Promise<void> {
   const listen = parseListen(o.listen);
   // Bad eviction or reservation flags stop podlet before it touches the host.
   evictionSettings(o, { memoryBytes: 0n, ephemeralStorageBytes: 0n });
+  const extendedResources = parseExtendedResources(o.extendedResource);
+  ServiceIPRange.parse(o.serviceCidr);
   const problems = (await checkHost({ podCidr: o.podCidr, bridge: o.bridge })).filter((p) => p.fatal);
   if (problems.length > 0) {
     throw new Error(`${problems.map((p) => p.problem).join('; ')} (run \`podlet doctor\` for the fixes)`);
@@ -129,6 +161,7 @@ async function serve(o: ServeOptions): Promise<void> {
     dataDir: o.dataDir,
     bridge: o.bridge,
     podCidr: o.podCidr,
+    serviceCidr: o.serviceCidr,
     cgroupParent: o.cgroupParent,
     logger,
   });
@@ -146,7 +179,18 @@ async function serve(o: ServeOptions): Promise<void> {
   );
   const namespaces = new NamespaceController(store, logger, pki.ca);
   namespaces.start();
+  const endpointsController = new EndpointsController({ store, logger });
+  endpointsController.start();
+  const serviceProxy = new ServiceProxy({
+    store,
+    bridge: o.bridge,
+    podCidr: o.podCidr,
+    serviceCidr: o.serviceCidr,
+    logger,
+  });
+  await serviceProxy.start();
   ensureDefaultStorageClass(store);
+  ensureSystemPriorityClasses(store);
   const volumes = new VolumeController({
     store,
     logger,
@@ -159,7 +203,7 @@ async function serve(o: ServeOptions): Promise<void> {
     memoryBytes: BigInt(node.memoryBytes),
     ephemeralStorageBytes: BigInt(node.ephemeralStorageBytes),
   });
-  const allocatable = nodeAllocatable(node, eviction.reservation);
+  const allocatable = { ...nodeAllocatable(node, eviction.reservation), extendedResources };
   const bridge: ApiBridge = new ApiBridge(store, node, () => images.list(), logger, {
     allocatable,
     // Read only once the bridge starts, after the kubelet exists.
@@ -172,6 +216,15 @@ async function serve(o: ServeOptions): Promise<void> {
     nodeCredentials: await registryCredentials(o),
     podCredentials: (pod) => bridge.pullCredentials(pod),
   });
+  const clusterDns = await startClusterDns({
+    listen: o.clusterDns,
+    bridge: o.bridge,
+    podCidr: o.podCidr,
+    zone: o.clusterDomain,
+    store,
+    hostResolvConf: await readFile(o.resolvConf, 'utf8').catch(() => ''),
+    logger,
+  });
   const kubelet: Kubelet = new Kubelet({
     metrics: prometheus,
     runtime,
@@ -179,7 +232,8 @@ async function serve(o: ServeOptions): Promise<void> {
     events,
     logger,
     clusterDomain: o.clusterDomain,
-    hostResolvConfPath: '/etc/resolv.conf',
+    hostResolvConfPath: o.resolvConf,
+    ...(clusterDns ? { clusterDns: [clusterDns.address] } : {}),
     podPidsLimit: Number(o.podPidsLimit),
     shmSizeBytes: 64 * 1024 * 1024,
     exec: (id, command, timeoutMs, signal) =>
@@ -208,6 +262,9 @@ async function serve(o: ServeOptions): Promise<void> {
   logRotation.start();
   await loadManifests();
   bridge.start((pods) => kubelet.setPods('api', pods));
+  // After the Node exists: a pod waiting from before the restart is placed, not told there is no node.
+  const scheduler = new Scheduler({ store, nodeName: o.nodeName, logger });
+  scheduler.start();
   const stopWatch = o.manifests
     ? watchManifestDir(
         o.manifests,
@@ -222,6 +279,7 @@ async function serve(o: ServeOptions): Promise<void> {
     host: listen.host,
     port: listen.port,
     nodeName: o.nodeName,
+    serviceCidr: o.serviceCidr,
     logger,
     logPath: (ns, name, uid, container, attempt) =>
       runtime.paths.containerLog(ns, name, uid, container, attempt),
@@ -244,6 +302,11 @@ async function serve(o: ServeOptions): Promise<void> {
   });
   const url = `https://${listen.host.includes(':') ? `[${listen.host}]` : listen.host}:${api.port}`;
   await writeApiAddress(o.dataDir, url);
+  ensureKubernetesService(store, {
+    serviceCidr: o.serviceCidr,
+    address: ['0.0.0.0', '::', ''].includes(listen.host) ? node.internalIP : listen.host,
+    port: api.port,
+  });
   logger.info(
     { dataDir: o.dataDir, api: url, manifests: o.manifests, bridge: o.bridge, podCidr: o.podCidr },
     'podlet serving',
@@ -259,8 +322,13 @@ async function serve(o: ServeOptions): Promise<void> {
   logRotation.stop();
   bridge.stop();
   namespaces.stop();
+  await scheduler.stop();
+  endpointsController.stop();
+  // The rules go with the daemon: a stopped podlet leaves no nftables table behind.
+  await serviceProxy.stop().catch((err: unknown) => logger.error({ err }, 'service rules not removed'));
   await volumes.stop();
   await kubelet.stop();
+  await clusterDns?.close();
   store.close();
   if ((await runtime.listPods()).length === 0) {
     await runtime.network.removeBridge();

@@ -12,6 +12,7 @@ import type {
   Pod,
   PodStatus,
   Secret,
+  Service,
   Taint,
 } from 'kubernetes-types/core/v1.js';
 import type { KubeObject, StoredObject } from '../api/object.js';
@@ -39,6 +40,7 @@ import {
   type NodeAllocatable,
   type NodeFacts,
 } from './node-object.js';
+import { KUBELET_OWNED } from './status/conditions.js';
 import { podStatusEqual } from './status/pod-status.js';
 
 /** kubelet's --node-status-update-frequency, also the lease renewal interval here. */
@@ -161,8 +163,9 @@ export class ApiBridge implements PodStatusSink, ObjectSource {
     const target = isStatic(pod) ? this.ensureMirror(pod) : this.current(pod);
     if (target === undefined) return;
     const previous = (target as unknown as Pod).status;
-    if (previous && podStatusEqual(previous, status)) return;
-    this.writeStatus(target, status);
+    const merged = withOthersConditions(status, previous);
+    if (previous && podStatusEqual(previous, merged)) return;
+    this.writeStatus(target, merged);
   }
 
   async terminated(pod: Pod): Promise<void> {
@@ -190,6 +193,10 @@ export class ApiBridge implements PodStatusSink, ObjectSource {
 
   persistentVolume(name: string): PersistentVolume | undefined {
     return this.store.get('persistentvolumes', '', name) as PersistentVolume | undefined;
+  }
+
+  services(): Service[] {
+    return this.store.list('services', undefined).items as Service[];
   }
 
   /** The dockerconfigjson of the pod's imagePullSecrets, by registry host. */
@@ -345,6 +352,18 @@ export class ApiBridge implements PodStatusSink, ObjectSource {
 function withTaints(spec: NodeSpec | undefined, taints: Taint[]): NodeSpec {
   const { taints: _old, ...rest } = spec ?? {};
   return taints.length > 0 ? { ...rest, taints } : rest;
+}
+
+/**
+ * mergePodStatus (status/status_manager.go): conditions the kubelet does not own that the API holds and the
+ * kubelet's copy lacks (DisruptionTarget set by the scheduler's preemption) are kept, not overwritten.
+ */
+function withOthersConditions(status: PodStatus, stored: PodStatus | undefined): PodStatus {
+  const have = new Set((status.conditions ?? []).map((c) => c.type));
+  const missing = (stored?.conditions ?? []).filter((c) => !KUBELET_OWNED.has(c.type) && !have.has(c.type));
+  return missing.length === 0
+    ? status
+    : { ...status, conditions: [...(status.conditions ?? []), ...missing] };
 }
 
 /** The kubelet's own status writes are no news to its pod workers (only spec and metadata changes are). */

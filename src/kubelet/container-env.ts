@@ -1,6 +1,7 @@
 // A container's environment as the kubelet makes it (pkg/kubelet/kubelet_pods.go makeEnvironmentVariables):
-// envFrom sources first, then `env` in order, each value `$(VAR)`-expanded against what came before, valueFrom
-// resolved from the pod (downward API), its resources, ConfigMaps and Secrets.
+// envFrom sources first, then `env` in order, each value `$(VAR)`-expanded against what came before and the
+// service variables, valueFrom resolved from the pod (downward API), its resources, ConfigMaps and Secrets; then
+// the service variables the container's own did not set.
 import type {
   ConfigMap,
   Container,
@@ -11,6 +12,7 @@ import type {
   Pod,
   ResourceFieldSelector,
   Secret,
+  Service,
 } from 'kubernetes-types/core/v1.js';
 import { expandVariables } from '../api/expansion.js';
 import { isEnvVarName } from '../api/names.js';
@@ -18,6 +20,7 @@ import type { EnvVar } from '../runtime/oci/process.js';
 import { podFieldValue, resourceFieldValue } from '../volume/downward-api.js';
 import { VolumeSetUpError } from '../volume/errors.js';
 import type { NodeAllocatable } from './node-object.js';
+import { serviceEnvVars } from './service-env.js';
 
 /** The API objects a container's environment and volumes read; absent without an API server (static pods only). */
 export interface ObjectSource {
@@ -25,6 +28,8 @@ export interface ObjectSource {
   secret(namespace: string, name: string): Secret | undefined;
   persistentVolumeClaim(namespace: string, name: string): PersistentVolumeClaim | undefined;
   persistentVolume(name: string): PersistentVolume | undefined;
+  /** Every Service, for the service environment variables (the kubelet's service lister). */
+  services(): Service[];
 }
 
 export interface EnvContext {
@@ -69,7 +74,10 @@ export function containerEnv(ctx: EnvContext): ContainerEnv {
       );
     }
   }
-  const lookup = (name: string) => values.get(name);
+  const services = ctx.objects
+    ? serviceEnvVars(ctx.objects.services(), namespace, ctx.pod.spec?.enableServiceLinks ?? true)
+    : new Map<string, string>();
+  const lookup = (name: string) => values.get(name) ?? services.get(name);
   for (const e of ctx.container.env ?? []) {
     if (e.valueFrom) {
       const value = fromSource(ctx, e.valueFrom);
@@ -78,6 +86,7 @@ export function containerEnv(ctx: EnvContext): ContainerEnv {
       values.set(e.name, expandVariables(e.value ?? '', lookup));
     }
   }
+  for (const [name, value] of services) if (!values.has(name)) values.set(name, value);
   return { env: [...values].map(([name, value]) => ({ name, value })), warnings };
 }
 

@@ -54,6 +54,8 @@ export interface NodeAllocatable {
   memoryBytes: bigint;
   pods: number;
   ephemeralStorageBytes?: bigint;
+  /** Extended resources the node advertises (`--extended-resource example.com/dongle=2`): capacity = allocatable. */
+  extendedResources?: Readonly<Record<string, bigint>>;
 }
 
 /** What is held back from capacity: --kube-reserved + --system-reserved + the hard eviction thresholds. */
@@ -109,6 +111,9 @@ export function nodeObject(
     'ephemeral-storage': `${Math.floor(f.ephemeralStorageBytes / 1024)}Ki`,
     pods: String(MAX_PODS),
     'hugepages-2Mi': '0',
+    ...Object.fromEntries(
+      Object.entries(allocatable.extendedResources ?? {}).map(([name, count]) => [name, String(count)]),
+    ),
   };
   return {
     apiVersion: 'v1',

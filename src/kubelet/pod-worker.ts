@@ -45,6 +45,8 @@ export interface PodWorkerDeps {
   events: EventRecorder;
   logger: Logger;
   clusterDomain: string;
+  /** The kubelet's clusterDNS: the nameservers of ClusterFirst pods (absent: they fall back to Default). */
+  clusterDns?: string[];
   hostResolvConfPath: string;
   podPidsLimit: number;
   shmSizeBytes: number;
@@ -420,6 +422,7 @@ export class PodWorker {
       hostNetwork: pod.spec?.hostNetwork === true,
       hostResolvConf,
       clusterDomain: this.deps.clusterDomain,
+      ...(this.deps.clusterDns ? { clusterDns: this.deps.clusterDns } : {}),
       namespace: pod.metadata?.namespace ?? 'default',
       podName: pod.metadata?.name ?? '',
       podUid: pod.metadata?.uid ?? '',

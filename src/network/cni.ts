@@ -21,6 +21,8 @@ export { checkPodCidrFree };
 export interface NetworkOptions {
   bridge: string;
   podCidr: string;
+  /** Routed to the gateway in every pod (ClusterIPs). */
+  serviceCidr?: string | undefined;
   /** podlet's network state: `<data-dir>/network`. */
   dataDir: string;
   cniBinDir?: string;
@@ -79,6 +81,7 @@ export class PodNetwork {
     this.conflist = buildPodConflist({
       bridge: opts.bridge,
       podCidr: opts.podCidr,
+      serviceCidr: opts.serviceCidr,
       ipamDataDir: this.ipamDir,
     });
     this.binDir = opts.cniBinDir ?? DEFAULT_CNI_BIN_DIR;

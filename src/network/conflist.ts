@@ -20,6 +20,8 @@ export type CniRuntimeArgs = Record<string, unknown>;
 export interface PodConflistOptions {
   bridge: string;
   podCidr: string;
+  /** Services' ClusterIPs: pods route them to the gateway, where podlet's service proxy takes them. */
+  serviceCidr?: string | undefined;
   /** host-local keeps its allocations here, one directory per network name. */
   ipamDataDir: string;
 }
@@ -37,8 +39,9 @@ export const LOOPBACK_CONFLIST: CniNetConfList = {
 };
 
 /**
- * podlet's pod network: a bridge with host-local IPAM, then portmap for hostPorts. No routes and no masquerading
- * (docs/decisions/0003-no-default-route.md): pods reach their subnet and the host, nothing off the machine.
+ * podlet's pod network: a bridge with host-local IPAM, then portmap for hostPorts. No default route and no
+ * masquerading (docs/decisions/0003-no-default-route.md): pods reach their subnet, the host and the service range
+ * (through the gateway, where the service proxy rewrites it), nothing off the machine.
  */
 export function buildPodConflist(o: PodConflistOptions): CniNetConfList {
   checkBridgeName(o.bridge);
@@ -53,7 +56,12 @@ export function buildPodConflist(o: PodConflistOptions): CniNetConfList {
         isGateway: true,
         ipMasq: false,
         hairpinMode: true,
-        ipam: { type: 'host-local', ranges: [[{ subnet }]], dataDir: o.ipamDataDir },
+        ipam: {
+          type: 'host-local',
+          ranges: [[{ subnet }]],
+          ...(o.serviceCidr ? { routes: [{ dst: formatCidr(parsePodCidr(o.serviceCidr)) }] } : {}),
+          dataDir: o.ipamDataDir,
+        },
       },
       { type: 'portmap', capabilities: { portMappings: true }, snat: false },
     ],

@@ -17,6 +17,8 @@ export interface RuntimeOptions {
   dataDir: string;
   bridge: string;
   podCidr: string;
+  /** Routed to the pod network's gateway in every pod. */
+  serviceCidr?: string | undefined;
   cgroupParent: string;
   cgroupRoot?: string;
   logger: Logger;
@@ -64,6 +66,7 @@ export class ContainerRuntime {
     const network = new PodNetwork({
       bridge: o.bridge,
       podCidr: o.podCidr,
+      serviceCidr: o.serviceCidr,
       dataDir: `${o.dataDir}/network`,
       logger: o.logger,
     });

@@ -100,7 +100,11 @@ describe('disk pressure on a small data dir', () => {
       /EvictionThresholdMet\s+node\/test-node\s+Attempting to reclaim ephemeral-storage/,
     );
 
-    await k.ok(['apply', '-f', '-'], { input: podYaml('latecomer', 'exec sleep 3600', GUARANTEED) });
+    // Bound past the scheduler (which keeps new pods off a node with the disk-pressure taint): the kubelet's
+    // admission refuses it.
+    await k.ok(['apply', '-f', '-'], {
+      input: podYaml('latecomer', 'exec sleep 3600', `${GUARANTEED}  nodeName: ${NODE_NAME}\n`),
+    });
     await waitFor('the refusal', async () => (await getPod(k, 'latecomer')).status?.phase === 'Failed');
     const refused = (await getPod(k, 'latecomer')).status;
     assert.equal(refused?.reason, 'Evicted');

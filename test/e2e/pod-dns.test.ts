@@ -1,6 +1,7 @@
-// DNS and hosts files through kubectl: resolv.conf for each dnsPolicy (podlet has no cluster DNS configured, so
-// ClusterFirst falls back to the node's file with the kubelet's MissingClusterDNS event), dnsConfig, hostAliases,
-// hostname/subdomain and setHostnameAsFQDN, read from inside the containers.
+// DNS and hosts files through kubectl: resolv.conf for each dnsPolicy (this podlet runs with `--cluster-dns none`,
+// so ClusterFirst falls back to the node's file with the kubelet's MissingClusterDNS event; cluster-dns.test.ts
+// covers ClusterFirst with podlet's cluster DNS), dnsConfig, hostAliases, hostname/subdomain and
+// setHostnameAsFQDN, read from inside the containers.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { describe, test } from 'node:test';
@@ -55,7 +56,7 @@ spec:
 `;
 
 describe('pod DNS and hosts', () => {
-  const k = useCluster();
+  const k = useCluster({ serveArgs: () => Promise.resolve(['--cluster-dns', 'none']) });
   const cat = (pod: string, file: string) => k.ok(['exec', pod, '--', 'cat', file]);
   const nameservers = (text: string) =>
     text

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Pod } from 'kubernetes-types/core/v1.js';
-import { TEST_IMAGE, waitFor } from '../integration/support/podlet-process.js';
+import { NODE_NAME, TEST_IMAGE, waitFor } from '../integration/support/podlet-process.js';
 import { useCluster, type Cluster } from './support/cluster.js';
 
 const pod = (name: string, spec: string) => `
@@ -206,11 +206,12 @@ describe('the pod lifecycle through kubectl', { concurrency: true }, () => {
     await k.ok(['delete', 'pod', 'deadline']);
   });
 
-  test('a pod asking for more CPU than the node has is rejected: OutOfcpu, Failed, never started', async () => {
+  test('a pod bound past the scheduler asking for more CPU than the node has is rejected: OutOfcpu, Failed, never started', async () => {
+    // spec.nodeName skips the scheduler (which would keep the pod Pending): the kubelet's admission judges it.
     await k.ok(['apply', '-f', '-'], {
       input: pod(
         'too-big',
-        `  containers:${container('c', 'sleep 3600', "\n      resources: { requests: { cpu: '1000' } }")}`,
+        `  nodeName: ${NODE_NAME}\n  containers:${container('c', 'sleep 3600', "\n      resources: { requests: { cpu: '1000' } }")}`,
       ),
     });
     await waitStatus(k, 'too-big', 'OutOfcpu', 30_000);

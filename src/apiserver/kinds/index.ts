@@ -7,6 +7,8 @@ import {
   secretStrategy,
 } from './core.js';
 import { podStrategy } from './pods.js';
+import { PRIORITY_CLASSES, priorityClassStrategy } from './priority-classes.js';
+import { serviceStrategy } from './services.js';
 import { persistentVolumeClaimStrategy, persistentVolumeStrategy, storageClassStrategy } from './storage.js';
 import type { KindStrategy } from './types.js';
 
@@ -21,10 +23,11 @@ const strategies: Readonly<Record<string, KindStrategy>> = {
   serviceaccounts: generic('ServiceAccount', true),
   persistentvolumeclaims: persistentVolumeClaimStrategy,
   persistentvolumes: persistentVolumeStrategy,
-  services: generic('Service', true),
+  services: serviceStrategy,
   endpoints: generic('Endpoints', true),
   'storageclasses.storage.k8s.io': storageClassStrategy,
   'leases.coordination.k8s.io': generic('Lease', true),
+  [PRIORITY_CLASSES]: priorityClassStrategy,
 };
 
 export function strategyFor(storageKey: string, kind: string, namespaced: boolean): KindStrategy {

@@ -1,5 +1,5 @@
 // Pods (pkg/registry/core/pod/strategy.go and the admission plugins a default kube-apiserver runs): defaults,
-// the node assignment a scheduler would make, validation, the update rules, graceful deletion.
+// priority, validation, the update rules, graceful deletion. Placement is the scheduler's (src/scheduler).
 import type { Pod, PodStatus } from 'kubernetes-types/core/v1.js';
 import { forbidden, type FieldError } from '../../api/errors.js';
 import type { KubeObject } from '../../api/object.js';
@@ -11,6 +11,8 @@ import { hostPortsOf, podTrapWarnings } from '../../api/pod-traps.js';
 import { podWarnings, validatePod } from '../../api/pod-validation.js';
 import { computeQosClass } from '../../api/qos.js';
 import { kubeTime } from '../../api/time.js';
+import { admitPodPriority } from './priority-admission.js';
+import { PRIORITY_CLASSES } from './priority-classes.js';
 import { admitServiceAccount } from './service-account-admission.js';
 import type { KindStrategy, StrategyContext } from './types.js';
 
@@ -47,19 +49,25 @@ export const podStrategy: KindStrategy = {
       : admitPod(object as Pod, namespaceLabels),
   warnings(object, ctx) {
     const pod = object as Pod;
+    // The node it will run on: the one it names, else the one podlet's scheduler has.
+    const node = pod.spec?.nodeName || ctx.nodeName;
     const others = ctx
       .list('pods')
       .map((o) => o as unknown as Pod)
       .filter(
-        (p) =>
-          p.spec?.nodeName === pod.spec?.nodeName &&
-          p.status?.phase !== 'Succeeded' &&
-          p.status?.phase !== 'Failed',
+        (p) => p.spec?.nodeName === node && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed',
       );
     return [...podWarnings(pod), ...podTrapWarnings(pod, hostPortsOf(others))];
   },
   prepareForUpdate(object, old) {
     object.status = old.status;
+    // Priority admission on update: what it set at create stays when the update leaves it out.
+    const spec = (object as Pod).spec;
+    const before = (old as unknown as Pod).spec;
+    if (spec && spec.priority === undefined && before?.priority !== undefined)
+      spec.priority = before.priority;
+    if (spec && spec.preemptionPolicy === undefined && before?.preemptionPolicy !== undefined)
+      spec.preemptionPolicy = before.preemptionPolicy;
   },
   validateUpdate: (object, old) => validatePodUpdate(object as Pod, old as Pod),
   fieldValue(object, field) {
@@ -98,8 +106,8 @@ export const podStrategy: KindStrategy = {
 };
 
 /**
- * What admission and the scheduler add on a real cluster: the service account and its API access volume, priority,
- * the default tolerations, and the node (podlet has one) with the PodScheduled condition.
+ * What admission adds on a real cluster: the service account and its API access volume, priority (Priority
+ * admission), the default tolerations, and a fresh status. spec.nodeName stays as given: the scheduler binds.
  */
 function admit(pod: Pod, ctx: StrategyContext): void {
   // NamespaceLifecycle admission runs first: a pod for a missing namespace is refused for that, not for its account.
@@ -107,8 +115,7 @@ function admit(pod: Pod, ctx: StrategyContext): void {
   if (ctx.list?.('namespaces').some((ns) => ns.metadata.name === namespace))
     admitServiceAccount(pod, ctx.list('serviceaccounts'));
   const spec = pod.spec ?? { containers: [] };
-  spec.priority ??= 0;
-  spec.preemptionPolicy ??= 'PreemptLowerPriority';
+  admitPodPriority(pod, ctx.list?.(PRIORITY_CLASSES) ?? []);
   const tolerations = spec.tolerations ?? [];
   for (const t of DEFAULT_TOLERATIONS) {
     if (!tolerations.some((x) => x.key === t.key && (x.effect ?? t.effect) === t.effect))
@@ -116,31 +123,19 @@ function admit(pod: Pod, ctx: StrategyContext): void {
   }
   spec.tolerations = tolerations;
   const gated = (spec.schedulingGates ?? []).length > 0;
-  if (!spec.nodeName && !gated) spec.nodeName = ctx.nodeName;
-  const time = kubeTime(ctx.now);
-  const status: PodStatus = {
-    phase: 'Pending',
-    qosClass: computeQosClass(pod),
-    conditions: gated
-      ? [
-          {
-            type: 'PodScheduled',
-            status: 'False',
-            reason: 'SchedulingGated',
-            message: 'Scheduling is blocked due to non-empty scheduling gates',
-            lastProbeTime: null as unknown as string,
-            lastTransitionTime: time,
-          },
-        ]
-      : [
-          {
-            type: 'PodScheduled',
-            status: 'True',
-            lastProbeTime: null as unknown as string,
-            lastTransitionTime: time,
-          },
-        ],
-  };
+  const status: PodStatus = { phase: 'Pending', qosClass: computeQosClass(pod) };
+  // Upstream the scheduler's PreEnqueue writes this; podlet writes it on create, where nothing else would.
+  if (gated)
+    status.conditions = [
+      {
+        type: 'PodScheduled',
+        status: 'False',
+        reason: 'SchedulingGated',
+        message: 'Scheduling is blocked due to non-empty scheduling gates',
+        lastProbeTime: null as unknown as string,
+        lastTransitionTime: kubeTime(ctx.now),
+      },
+    ];
   Object.assign(pod, { status });
 }
 

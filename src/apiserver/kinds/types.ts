@@ -10,6 +10,8 @@ export interface StrategyContext {
   user: string;
   /** The stored objects of a resource, for admission that reads other objects (DefaultStorageClass). */
   list?(resource: string): StoredObject[];
+  /** `--service-cidr`, the range Services' cluster IPs come from (DEFAULT_SERVICE_CIDR when absent). */
+  serviceCidr?: string;
   /** A warning for the response, from a step that changes the object (kube-apiserver's warning.AddWarning). */
   warn?(message: string): void;
 }

@@ -4,9 +4,11 @@
 // per includeObject as staging/src/k8s.io/apiserver/pkg/endpoints/handlers/response.go).
 import type { KubeObject } from '../../api/object.js';
 import { kubeTime } from '../../api/time.js';
+import { endpointSlicePrinter, endpointsPrinter } from './endpoints-printers.js';
 import { eventPrinter } from './event-printer.js';
 import { nodePrinter } from './node-printer.js';
 import { podPrinter } from './pod-printer.js';
+import { priorityClassPrinter } from './priority-class-printer.js';
 import {
   configMapPrinter,
   leasePrinter,
@@ -50,10 +52,13 @@ const printers = new Map<string, ResourcePrinter>([
   ['secrets', secretPrinter],
   ['serviceaccounts', serviceAccountPrinter],
   ['services', servicePrinter],
+  ['endpoints', endpointsPrinter],
+  ['endpointslices.discovery.k8s.io', endpointSlicePrinter],
   ['persistentvolumes', persistentVolumePrinter],
   ['persistentvolumeclaims', persistentVolumeClaimPrinter],
   ['storageclasses.storage.k8s.io', storageClassPrinter],
   ['leases.coordination.k8s.io', leasePrinter],
+  ['priorityclasses.scheduling.k8s.io', priorityClassPrinter],
 ]);
 
 /**

@@ -18,7 +18,12 @@ export interface ConditionsInput {
 }
 
 /** Conditions the kubelet computes on every sync (kubetypes.PodConditionByKubelet). */
-const KUBELET_OWNED = new Set(['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady']);
+export const KUBELET_OWNED: ReadonlySet<string> = new Set([
+  'PodReadyToStartContainers',
+  'Initialized',
+  'Ready',
+  'ContainersReady',
+]);
 
 /**
  * The kubelet's conditions in the order a real kubelet writes them, then PodScheduled (set at admission, kept as

@@ -9,6 +9,7 @@ import {
   ProtobufDecodeError,
   UnsupportedProtobufKindError,
 } from '../../../src/apiserver/protobuf.js';
+import { bytesField, envelope, varint, varintField } from './protobuf-writer.js';
 
 // Bodies captured from the real kubectl (1.33 sends protobuf, 1.27 sends JSON for the same commands);
 // fixtures/README.md says how.
@@ -22,35 +23,7 @@ function protobufFixture(name: string): Uint8Array {
 }
 
 function jsonFixture(name: string): Record<string, unknown> {
-  const parsed = JSON.parse(readFileSync(join(fixtures, name), 'utf8')) as Record<string, unknown>;
-  // Older client-go writes an empty ObjectMeta as {"creationTimestamp": null}; it means the same as {}.
-  return { ...parsed, metadata: {} };
-}
-
-// A minimal protobuf writer, to build bodies the captures do not cover.
-function varint(n: number | bigint): number[] {
-  let v = BigInt.asUintN(64, BigInt(n));
-  const out: number[] = [];
-  do {
-    const byte = Number(v & 0x7fn);
-    v >>= 7n;
-    out.push(v === 0n ? byte : byte | 0x80);
-  } while (v !== 0n);
-  return out;
-}
-
-function bytesField(field: number, payload: Uint8Array | number[] | string): number[] {
-  const data = typeof payload === 'string' ? [...Buffer.from(payload, 'utf8')] : [...payload];
-  return [...varint((field << 3) | 2), ...varint(data.length), ...data];
-}
-
-function varintField(field: number, value: number | bigint): number[] {
-  return [...varint(field << 3), ...varint(value)];
-}
-
-function envelope(apiVersion: string, kind: string, raw: number[]): Uint8Array {
-  const typeMeta = [...bytesField(1, apiVersion), ...bytesField(2, kind)];
-  return Uint8Array.from([0x6b, 0x38, 0x73, 0x00, ...bytesField(1, typeMeta), ...bytesField(2, raw)]);
+  return JSON.parse(readFileSync(join(fixtures, name), 'utf8')) as Record<string, unknown>;
 }
 
 describe('decodeKubernetesProtobuf on what kubectl sends', () => {
@@ -75,7 +48,7 @@ describe('decodeKubernetesProtobuf on what kubectl sends', () => {
     assert.deepEqual(decodeKubernetesProtobuf(protobufFixture('kubectl-1.33-whoami.ssr.pb.hex')), {
       kind: 'SelfSubjectReview',
       apiVersion: 'authentication.k8s.io/v1',
-      metadata: {},
+      metadata: { creationTimestamp: null },
       status: { userInfo: {} },
     });
   });
@@ -85,7 +58,7 @@ describe('decodeKubernetesProtobuf on what kubectl sends', () => {
     assert.deepEqual(decoded, {
       kind: 'SelfSubjectRulesReview',
       apiVersion: 'authorization.k8s.io/v1',
-      metadata: {},
+      metadata: { creationTimestamp: null },
       spec: jsonFixture('kubectl-1.27-can-i-list.ssrr.json').spec,
     });
   });
@@ -208,10 +181,11 @@ describe('decodeKubernetesProtobuf on bad bodies', () => {
   });
 
   test('names the kind it cannot decode', () => {
-    const body = envelope('v1', 'Pod', bytesField(1, bytesField(1, 'p1')));
+    const body = envelope('apps/v1', 'Deployment', bytesField(1, bytesField(1, 'd1')));
     assert.throws(
       () => decodeKubernetesProtobuf(body),
-      (e: unknown) => e instanceof UnsupportedProtobufKindError && e.kind === 'Pod' && e.apiVersion === 'v1',
+      (e: unknown) =>
+        e instanceof UnsupportedProtobufKindError && e.kind === 'Deployment' && e.apiVersion === 'apps/v1',
     );
   });
 

@@ -48,14 +48,15 @@ describe('the REST verbs over the store', () => {
   });
   afterEach(() => temp.dispose());
 
-  test('create defaults a pod, binds it to the node with PodScheduled, and fills the system metadata', () => {
+  test('create defaults a pod, leaves it for the scheduler, and fills the system metadata', () => {
     const { object } = createObject(ctx, target('pods', 'default', ''), pod('p'), options);
     const p = object as unknown as Pod;
-    assert.equal(p.spec?.nodeName, 'node1');
+    assert.equal(p.spec?.nodeName, undefined);
+    assert.equal(p.spec?.priority, 0);
     assert.equal(p.spec?.serviceAccountName, 'default');
     assert.equal(p.spec?.containers[0]?.imagePullPolicy, 'IfNotPresent');
     assert.equal(p.status?.phase, 'Pending');
-    assert.equal(p.status?.conditions?.[0]?.type, 'PodScheduled');
+    assert.equal(p.status?.conditions, undefined);
     assert.equal(p.metadata?.creationTimestamp, '2026-01-02T03:04:05Z');
     assert.match(p.metadata?.uid ?? '', /^[0-9a-f-]{36}$/);
     assert.equal(p.metadata?.namespace, 'default');
@@ -115,7 +116,9 @@ describe('the REST verbs over the store', () => {
   });
 
   test('deleting a scheduled pod marks it with the grace period; an unscheduled object goes at once', () => {
-    createObject(ctx, target('pods', 'default', ''), pod('p'), options);
+    const scheduled = pod('p');
+    (scheduled.spec as { nodeName?: string }).nodeName = 'node1';
+    createObject(ctx, target('pods', 'default', ''), scheduled, options);
     const marked = deleteObject(ctx, target('pods', 'default', 'p'), {}, false);
     assert.equal(marked.pending, true);
     assert.equal(marked.object.metadata.deletionGracePeriodSeconds, 30);

@@ -23,6 +23,7 @@ function ctx(container: Partial<Container>): EnvContext {
       secret: (_ns, name) => secrets[name],
       persistentVolumeClaim: () => undefined,
       persistentVolume: () => undefined,
+      services: () => [],
     },
   };
 }
