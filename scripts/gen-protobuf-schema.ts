@@ -1,12 +1,12 @@
-// Writes src/apiserver/protobuf/pod-schema.ts: the protobuf decoding table of core/v1 Pod and every message it
-// reaches, read from the Go types of k8s.io/api (core/v1/types.go) and k8s.io/apimachinery
+// Writes src/apiserver/protobuf/core-schema.ts: the protobuf decoding tables of core/v1 Pod and Service and every
+// message they reach, read from the Go types of k8s.io/api (core/v1/types.go) and k8s.io/apimachinery
 // (pkg/apis/meta/v1/types.go). Each Go field's struct tags give its protobuf number and wire type and its JSON
 // name and omitempty; the Go type says whether it is a pointer. Run by hand when the API grows (CI has no copy
 // of those repositories):
 //   git -C <k8s.io/api> show HEAD:core/v1/types.go > /tmp/core.go
 //   git -C <k8s.io/apimachinery> show HEAD:pkg/apis/meta/v1/types.go > /tmp/meta.go
-//   npx tsx scripts/gen-protobuf-schema.ts /tmp/core.go /tmp/meta.go <api commit> > src/apiserver/protobuf/pod-schema.ts
-//   npx prettier --write src/apiserver/protobuf/pod-schema.ts
+//   npx tsx scripts/gen-protobuf-schema.ts /tmp/core.go /tmp/meta.go <api commit> > src/apiserver/protobuf/core-schema.ts
+//   npx prettier --write src/apiserver/protobuf/core-schema.ts
 import { readFileSync } from 'node:fs';
 
 interface GoField {
@@ -39,7 +39,7 @@ const SPECIAL: Readonly<Record<string, string>> = {
 };
 
 /** The messages other modules use; the rest of the table is reachable from them. */
-const ROOTS = ['meta.ObjectMeta', 'core.Pod'];
+const ROOTS = ['meta.ObjectMeta', 'core.Pod', 'core.Service'];
 
 const FIELD = /^\t(?:(\w+)\s+)?([\w.*[\]]+)\s+`([^`]*)`/;
 

@@ -3,6 +3,7 @@
 // existing ephemeral container, no removal, no forbidden fields, Pod Security applied to the new container; the node
 // runs it in its target's PID namespace.
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { describe, test } from 'node:test';
 import type { Pod } from 'kubernetes-types/core/v1.js';
@@ -258,5 +259,51 @@ describe('kubectl debug', () => {
     assert.match(status?.containerID ?? '', /^runc:\/\//);
     assert.match(await k.ok(['describe', 'pod', 'debugged']), /Ephemeral Containers:\s+looker:/);
     await k.ok(['delete', 'pod', 'debugged']);
+  });
+
+  test('--copy-to makes a running copy of the pod with the debug container added', async () => {
+    await k.ok(['apply', '-f', '-'], { input: podManifest('original', 'default') });
+    await k.ok(['wait', '--for=condition=Ready', 'pod/original', '--timeout=60s']);
+    await k.ok([
+      'debug',
+      'original',
+      '--copy-to=copy',
+      `--image=${TEST_IMAGE}`,
+      '-c',
+      'dbg',
+      '--',
+      'sleep',
+      '3600',
+    ]);
+    await k.ok(['wait', '--for=condition=Ready', 'pod/copy', '--timeout=60s']);
+    const copy = await getPod('copy');
+    assert.deepEqual(
+      copy.spec?.containers.map((c) => c.name),
+      ['c', 'dbg'],
+    );
+    await k.ok(['delete', 'pod', 'original', 'copy']);
+  });
+
+  test('debug node/NAME runs a pod in the host namespaces with the host root at /host', async () => {
+    const out = await k.ok([
+      'debug',
+      'node/test-node',
+      `--image=${TEST_IMAGE}`,
+      '--profile=sysadmin',
+      '--',
+      'sleep',
+      '3600',
+    ]);
+    const name =
+      /pod\/(node-debugger-test-node-\w+)/.exec(out)?.[1] ?? /(node-debugger-test-node-\w+)/.exec(out)?.[1];
+    assert.ok(name, out);
+    await k.ok(['wait', '--for=condition=Ready', `pod/${name}`, '--timeout=60s']);
+    const pod = await getPod(name);
+    assert.equal(pod.spec?.hostNetwork, true);
+    assert.equal(pod.spec?.hostPID, true);
+    assert.equal(pod.spec?.containers[0]?.securityContext?.privileged, true);
+    const hostname = (await readFile('/etc/hostname', 'utf8')).trim();
+    assert.equal((await k.ok(['exec', name, '--', 'cat', '/host/etc/hostname'])).trim(), hostname);
+    await k.ok(['delete', 'pod', name]);
   });
 });

@@ -46,7 +46,6 @@ spec:
 describe('Services, EndpointSlices and Endpoints through kubectl', () => {
   const k = useCluster({ serveArgs: () => Promise.resolve(['--service-cidr', SERVICE_CIDR]) });
   const json = async <T>(args: string[]): Promise<T> => JSON.parse(await k.ok([...args, '-o', 'json'])) as T;
-  // `kubectl create service` sends protobuf, which podlet does not decode for Services yet: manifests instead.
   const apply = (name: string, spec: string) =>
     k.kubectl(['apply', '-f', '-'], {
       input: `apiVersion: v1\nkind: Service\nmetadata: { name: ${name} }\nspec: ${spec}\n`,
@@ -64,6 +63,16 @@ describe('Services, EndpointSlices and Endpoints through kubectl', () => {
         `kubernetes.io/service-name=${service}`,
       ])
     ).items;
+
+  test('kubectl create service (a protobuf body) makes the Service it names', async () => {
+    await k.ok(['create', 'service', 'nodeport', 'typed', '--tcp=80:8080']);
+    const svc = await json<Service>(['get', 'svc', 'typed']);
+    assert.equal(svc.spec?.type, 'NodePort');
+    assert.deepEqual(svc.spec?.selector, { app: 'typed' });
+    assert.equal(svc.spec?.ports?.[0]?.targetPort, 8080);
+    assert.ok((svc.spec?.ports?.[0]?.nodePort ?? 0) >= 30000);
+    await k.ok(['delete', 'svc', 'typed']);
+  });
 
   test('gives ClusterIP Services an address of --service-cidr, and the kubernetes Service the first one', async () => {
     await applyOk('plain', '{ selector: { app: plain }, ports: [{ port: 80, targetPort: 8080 }] }');

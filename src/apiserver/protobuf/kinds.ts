@@ -1,7 +1,7 @@
-// The kinds podlet reads as protobuf, by `apiVersion/kind`. Pod's table is generated (pod-schema.ts); the
-// small kinds kubectl's `auth` and typed `create` subcommands send are written here from the generated.proto
-// files of k8s.io/api (authorization/v1, authentication/v1, core/v1).
-import { OBJECT_META, POD } from './pod-schema.js';
+// The kinds podlet reads as protobuf, by `apiVersion/kind`. Pod's and Service's tables are generated
+// (core-schema.ts); the small kinds kubectl's `auth` and typed `create` subcommands send are written here from the
+// generated.proto files of k8s.io/api (authorization/v1, authentication/v1, core/v1).
+import { OBJECT_META, POD, SERVICE } from './core-schema.js';
 import type { FieldSpec, Schema } from './schema.js';
 
 function str(name: string): FieldSpec {
@@ -120,5 +120,6 @@ export const DECODERS: Readonly<Record<string, Schema>> = {
   'v1/Secret': SECRET,
   'v1/ServiceAccount': SERVICE_ACCOUNT,
   'v1/Pod': POD,
+  'v1/Service': SERVICE,
   'scheduling.k8s.io/v1/PriorityClass': PRIORITY_CLASS,
 };

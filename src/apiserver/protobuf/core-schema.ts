@@ -986,3 +986,80 @@ export const POD: Schema = {
   2: { name: 'spec', type: POD_SPEC },
   3: { name: 'status', type: POD_STATUS },
 };
+
+const SERVICE_PORT: Schema = {
+  1: { name: 'name', type: 'string' },
+  2: { name: 'protocol', type: 'string' },
+  6: { name: 'appProtocol', type: 'string', keepZero: true },
+  3: { name: 'port', type: 'int', keepZero: true },
+  4: { name: 'targetPort', type: 'intOrString' },
+  5: { name: 'nodePort', type: 'int' },
+};
+
+const CLIENT_IP_CONFIG: Schema = {
+  1: { name: 'timeoutSeconds', type: 'int', keepZero: true },
+};
+
+const SESSION_AFFINITY_CONFIG: Schema = {
+  1: { name: 'clientIP', type: CLIENT_IP_CONFIG },
+};
+
+const SERVICE_SPEC: Schema = {
+  1: { name: 'ports', type: SERVICE_PORT, kind: 'repeated' },
+  2: { name: 'selector', type: 'string', kind: 'map' },
+  3: { name: 'clusterIP', type: 'string' },
+  18: { name: 'clusterIPs', type: 'string', kind: 'repeated' },
+  4: { name: 'type', type: 'string' },
+  5: { name: 'externalIPs', type: 'string', kind: 'repeated' },
+  7: { name: 'sessionAffinity', type: 'string' },
+  8: { name: 'loadBalancerIP', type: 'string' },
+  9: { name: 'loadBalancerSourceRanges', type: 'string', kind: 'repeated' },
+  10: { name: 'externalName', type: 'string' },
+  11: { name: 'externalTrafficPolicy', type: 'string' },
+  12: { name: 'healthCheckNodePort', type: 'int' },
+  13: { name: 'publishNotReadyAddresses', type: 'bool' },
+  14: { name: 'sessionAffinityConfig', type: SESSION_AFFINITY_CONFIG },
+  19: { name: 'ipFamilies', type: 'string', kind: 'repeated' },
+  17: { name: 'ipFamilyPolicy', type: 'string', keepZero: true },
+  20: { name: 'allocateLoadBalancerNodePorts', type: 'bool', keepZero: true },
+  21: { name: 'loadBalancerClass', type: 'string', keepZero: true },
+  22: { name: 'internalTrafficPolicy', type: 'string', keepZero: true },
+  23: { name: 'trafficDistribution', type: 'string', keepZero: true },
+};
+
+const PORT_STATUS: Schema = {
+  1: { name: 'port', type: 'int', keepZero: true },
+  2: { name: 'protocol', type: 'string', keepZero: true },
+  3: { name: 'error', type: 'string', keepZero: true },
+};
+
+const LOAD_BALANCER_INGRESS: Schema = {
+  1: { name: 'ip', type: 'string' },
+  2: { name: 'hostname', type: 'string' },
+  3: { name: 'ipMode', type: 'string', keepZero: true },
+  4: { name: 'ports', type: PORT_STATUS, kind: 'repeated' },
+};
+
+const LOAD_BALANCER_STATUS: Schema = {
+  1: { name: 'ingress', type: LOAD_BALANCER_INGRESS, kind: 'repeated' },
+};
+
+const CONDITION: Schema = {
+  1: { name: 'type', type: 'string', keepZero: true },
+  2: { name: 'status', type: 'string', keepZero: true },
+  3: { name: 'observedGeneration', type: 'int' },
+  4: { name: 'lastTransitionTime', type: 'time' },
+  5: { name: 'reason', type: 'string', keepZero: true },
+  6: { name: 'message', type: 'string', keepZero: true },
+};
+
+const SERVICE_STATUS: Schema = {
+  1: { name: 'loadBalancer', type: LOAD_BALANCER_STATUS },
+  2: { name: 'conditions', type: CONDITION, kind: 'repeated' },
+};
+
+export const SERVICE: Schema = {
+  1: { name: 'metadata', type: OBJECT_META },
+  2: { name: 'spec', type: SERVICE_SPEC },
+  3: { name: 'status', type: SERVICE_STATUS },
+};
