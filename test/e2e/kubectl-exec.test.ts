@@ -74,6 +74,22 @@ describe('kubectl exec', () => {
     assert.equal((await k.kubectl(['exec', 'duo', '-c', 'client', '--', 'true'])).exitCode, 0);
   });
 
+  test('the sharing report is served to remote users at pods/NAME/inspect', async () => {
+    const report = JSON.parse(
+      await k.ok(['get', '--raw', '/api/v1/namespaces/default/pods/duo/inspect']),
+    ) as {
+      members: { name: string; namespaces?: Record<string, { sharing: string }> }[];
+    };
+    assert.deepEqual(
+      report.members.map((m) => m.name),
+      ['(pause)', 'client', 'server'],
+    );
+    for (const m of report.members) {
+      assert.equal(m.namespaces?.net?.sharing, 'shared', m.name);
+      assert.equal(m.namespaces?.pid?.sharing, 'private', m.name);
+    }
+  });
+
   test('containers of a pod share localhost and the hostname, and each has its own PID 1', async () => {
     // The server listens on 127.0.0.1 only: the client reaches it because they share the network namespace.
     const reached = await k.kubectl([
