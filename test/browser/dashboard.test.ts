@@ -154,7 +154,10 @@ describe('the web dashboard in chromium', () => {
     // A line written after the page opened shows up on its own: the log is followed, not fetched once.
     await log.filter({ hasText: `tick ${first + 2}` }).waitFor({ timeout: 30_000 });
     // Two samples of the metrics API (one each METRICS_WINDOW_MS) make a line.
-    await page.getByTestId('usage').locator('polyline').first().waitFor({ timeout: 60_000 });
+    // An idle container's line is flat, without height, which Playwright counts as hidden: wait for it to exist.
+    const line = page.getByTestId('usage').locator('polyline').first();
+    await line.waitFor({ state: 'attached', timeout: 60_000 });
+    assert.ok(((await line.getAttribute('points')) ?? '').trim().split(/\s+/).length >= 2);
     await screenshot(page, 'pod', true);
   });
 
