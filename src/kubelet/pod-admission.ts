@@ -1,8 +1,9 @@
 // The kubelet's own admission of a pod bound to it (pkg/kubelet/lifecycle/predicate.go generalFilter with the
 // scheduler's noderesources Fits): a pod that does not fit beside the pods already admitted is rejected, not queued.
-import type { Pod, Toleration } from 'kubernetes-types/core/v1.js';
+import type { Pod } from 'kubernetes-types/core/v1.js';
 import { computeQosClass, isCriticalPod } from '../api/qos.js';
 import { podRequests } from '../api/resources.js';
+import { toleratesTaint } from '../api/tolerations.js';
 import type { PressureCondition } from './eviction/thresholds.js';
 import { PRESSURE_TAINTS, type NodeAllocatable } from './node-object.js';
 import type { PodFailure } from './status/facts.js';
@@ -86,17 +87,8 @@ export function admitUnderPressure(pod: Pod, pressure: readonly PressureConditio
   if (pressure.length === 1 && pressure[0] === 'MemoryPressure') {
     if (computeQosClass(pod) !== 'BestEffort') return undefined;
     const taint = { key: PRESSURE_TAINTS.MemoryPressure, effect: 'NoSchedule' };
-    if ((pod.spec?.tolerations ?? []).some((t) => tolerates(t, taint))) return undefined;
+    if ((pod.spec?.tolerations ?? []).some((t) => toleratesTaint(t, taint))) return undefined;
   }
   // nodeConditionMessageFmt with a Go slice: `[DiskPressure PIDPressure]`.
   return { reason: 'Evicted', message: `The node had condition: [${pressure.join(' ')}]. ` };
-}
-
-/** Toleration.ToleratesTaint for a taint with no value (k8s.io/api/core/v1/toleration.go). */
-function tolerates(t: Toleration, taint: { key: string; effect: string }): boolean {
-  if (t.effect && t.effect !== taint.effect) return false;
-  if (t.key && t.key !== taint.key) return false;
-  const operator = t.operator ?? 'Equal';
-  if (operator === 'Exists') return true;
-  return operator === 'Equal' && (t.value ?? '') === '' && t.key === taint.key;
 }

@@ -1,7 +1,8 @@
 // The default scheduler's Filter plugins that apply to one node, in the order the default profile runs them
 // (pkg/scheduler/apis/config/v1/default_plugins.go): NodeUnschedulable, NodeName, TaintToleration, NodeAffinity,
 // NodePorts, NodeResourcesFit. The first plugin that fails decides the node's status, as RunFilterPlugins stops there.
-import type { ContainerPort, Pod, Taint, Toleration } from 'kubernetes-types/core/v1.js';
+import { toleratesTaint } from '../api/tolerations.js';
+import type { ContainerPort, Pod, Taint } from 'kubernetes-types/core/v1.js';
 import { matchesNodeSelector } from './node-affinity.js';
 import { nodeAllocatable, podResourceRequest, requestedOn, type NodeInfo } from './node-info.js';
 
@@ -108,20 +109,6 @@ function nodeResourcesFit(pod: Pod, info: NodeInfo): FilterFailure | undefined {
   for (const [name, amount] of want.scalar)
     short(name, amount, allocatable.scalar.get(name) ?? 0n, used.scalar.get(name) ?? 0n);
   return reasons.length > 0 ? { code: 'Unschedulable', plugin: 'NodeResourcesFit', reasons } : undefined;
-}
-
-/** Toleration.ToleratesTaint (k8s.io/api/core/v1/toleration.go): an empty effect or key matches any. */
-export function toleratesTaint(t: Toleration, taint: Taint): boolean {
-  if (t.effect && t.effect !== taint.effect) return false;
-  if (t.key && t.key !== taint.key) return false;
-  switch (t.operator ?? 'Equal') {
-    case 'Exists':
-      return true;
-    case 'Equal':
-      return (t.value ?? '') === (taint.value ?? '');
-    default:
-      return false;
-  }
 }
 
 interface HostPort {

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
-import { runFilters, toleratesTaint } from '../../../src/scheduler/filters.js';
+import { toleratesTaint } from '../../../src/api/tolerations.js';
+import { runFilters } from '../../../src/scheduler/filters.js';
 import { matchesRequirement } from '../../../src/scheduler/node-affinity.js';
 
 function node(
