@@ -1,8 +1,10 @@
 // Day-two streams (issue 8): `kubectl exec pod -- true` beside `podman exec`, and a 100 MB download through
 // `kubectl port-forward` beside the same download straight from the pod's IP.
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   destroyInstance, importTestImage, newInstance, PodletDaemon, TEST_IMAGE, TEST_IMAGE_ARCHIVE, waitFor,
 } from '../test/integration/support/podlet-process.js'; // prettier-ignore
@@ -10,7 +12,7 @@ import { run } from '../src/util/exec.js';
 import { connect } from './api-client.js';
 import { PodmanPeer } from './podman-peer.js';
 import { STARTUP_MANIFEST } from './pod-startup.js';
-import { summarize, type Figure } from './stats.js';
+import { formatFigures, summarize, type Figure } from './stats.js';
 
 const SIZE_MB = 100;
 const FORWARD_PORT = 18093;
@@ -66,23 +68,41 @@ async function timePodlet(runs: number, log: (line: string) => void) {
     const direct: number[] = [];
     const forward: number[] = [];
     const forwarder = spawn('kubectl', ['port-forward', 'pod/big', `${FORWARD_PORT}:8080`], { env });
+    const cpu = { kubectl: 0, podlet: 0 };
     try {
       let out = '';
       forwarder.stdout.on('data', (d: Buffer) => (out += d.toString()));
       await waitFor('the port-forward', async () => out.includes('Forwarding from'));
       for (let i = 0; i < Math.max(3, Math.round(runs / 4)); i++) {
         direct.push(await download(`http://${podIP}:8080/big`));
+        const before = { kubectl: cpuMs(forwarder.pid), podlet: cpuMs(daemon.pid) };
         forward.push(await download(`http://127.0.0.1:${FORWARD_PORT}/big`));
+        cpu.kubectl += cpuMs(forwarder.pid) - before.kubectl;
+        cpu.podlet += cpuMs(daemon.pid) - before.podlet;
       }
     } finally {
       forwarder.kill();
     }
-    log(`streams: ${direct.length} downloads each way`);
+    // Where the time of a forwarded download goes: kubectl and podlet share the machine's cores with the client.
+    const perDownload = (ms: number) => Math.round(ms / forward.length);
+    log(
+      `streams: ${direct.length} downloads each way; CPU per ${SIZE_MB} MB forwarded: kubectl ${perDownload(cpu.kubectl)} ms, podlet ${perDownload(cpu.podlet)} ms`,
+    );
     return { exec, direct, forward };
   } finally {
     // API pods go through the API, so that the node stops them before the instance is torn down.
     await kubectl(['delete', 'pods', '--all', '--grace-period=1', '--wait=true']).catch(() => undefined);
     await destroyInstance(instance, daemon);
+  }
+}
+
+/** User plus system CPU milliseconds a process has used (clock ticks of 10 ms), 0 once it is gone. */
+function cpuMs(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return 0;
   }
 }
 
@@ -119,4 +139,12 @@ async function timePodmanExec(runs: number, log: (line: string) => void): Promis
   } finally {
     await peer.destroy();
   }
+}
+
+// `node dist/bench/streams.js [--runs N]`: these figures alone, without the rest of `npm run bench`.
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const flag = process.argv.indexOf('--runs');
+  const runs = flag > 0 ? Number(process.argv[flag + 1]) : 5;
+  const figures = await streamFigures(runs, (line) => void process.stderr.write(`${line}\n`));
+  process.stdout.write(`${formatFigures(figures)}\n`);
 }

@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(
   runc conmon catatonit containernetworking-plugins iproute2 iptables nftables util-linux mount
-  busybox-static umoci skopeo docker-registry apache2-utils podman attr zstd socat
+  busybox-static umoci skopeo docker-registry apache2-utils podman attr zstd
   gcc g++ make python3 libc6-dev chromium
 )
 

@@ -1,9 +1,10 @@
-// Dials 127.0.0.1:<port> inside a pod's network namespace. Node cannot setns(2), so the connection is a child:
-// `nsenter --net=<netns> socat - TCP:127.0.0.1:<port>`, its stdio the byte pipe. Failures read like containerd's
+// Dials localhost:<port> inside a pod's network namespace through a dial helper (netns-dial-helper.ts) per
+// namespace, kept while port-forward sessions to that pod are open. Failures read like containerd's
 // (pkg/cri/server/sandbox_portforward_linux.go), under kubelet's prefix (streaming/portforward/httpstream.go).
-import { spawn, type ChildProcess } from 'node:child_process';
-import { Duplex } from 'node:stream';
-import type { PodDialer } from './types.js';
+import type { Duplex } from 'node:stream';
+import { DialFailedError, NetnsDialHelper } from './netns-dial-helper.js';
+import type { DialFailure } from './netns-dial-protocol.js';
+import type { PodDialer, PodPorts } from './types.js';
 
 /** Where a pod's network namespace is, from its running sandbox; undefined when it has none. */
 export type PodNetworkLookup = (
@@ -18,113 +19,95 @@ export class PortForwardDialError extends Error {
   }
 }
 
-const SOCAT_BUFFER_BYTES = 256 * 1024;
-
-/** socat says this (with -d -d) once connected, before any byte flows. */
-const CONNECTED = 'starting data transfer loop';
-/** A half-closed connection still carries the other direction, as Go's io.Copy pair in containerd does. */
-const HALF_CLOSE_TIMEOUT_S = '3600';
+/** Go's wording (syscall.Errno) of the errors a dial commonly meets, so messages read as containerd's do. */
+const GO_ERRNO_TEXT: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  EADDRNOTAVAIL: 'cannot assign requested address',
+  ENETUNREACH: 'network is unreachable',
+  EHOSTUNREACH: 'no route to host',
+  ETIMEDOUT: 'connection timed out',
+  ECONNRESET: 'connection reset by peer',
+  EAFNOSUPPORT: 'address family not supported by protocol',
+};
 
 export function netnsDialer(lookup: PodNetworkLookup): PodDialer {
-  return async (namespace, podName, port) => {
-    const network = await lookup(namespace, podName);
-    if (network === undefined) {
-      throw new PortForwardDialError(`pod ${namespace}/${podName} has no running sandbox`);
-    }
-    const prefix = `error forwarding port ${port} to pod ${network.sandboxId}, uid : failed to execute portforward in network namespace "${network.netnsPath}"`;
-    const child = spawn(
-      'nsenter',
-      [
-        `--net=${network.netnsPath}`,
-        'socat',
-        '-d',
-        '-d',
-        // Large reads: socat's 8 KiB default costs a round trip through Node per 8 KiB of a bulk transfer.
-        '-b',
-        String(SOCAT_BUFFER_BYTES),
-        '-t',
-        HALF_CLOSE_TIMEOUT_S,
-        '-',
-        `TCP:127.0.0.1:${port}`,
-      ],
-      { stdio: ['pipe', 'pipe', 'pipe'] },
-    );
-    try {
-      await connected(child);
-    } catch (err) {
-      const reason = (err as Error).message;
-      const refused = /Connection refused/i.test(reason)
-        ? `failed to connect to localhost:${port} inside namespace "${network.sandboxId}", IPv4: dial tcp4 127.0.0.1:${port}: connect: connection refused `
-        : reason;
-      throw new PortForwardDialError(`${prefix}: ${refused}`, { cause: err });
-    }
-    return childPipe(child);
+  const helpers = new HelperPool();
+  return {
+    session: (namespace, podName) => podPorts(namespace, podName, lookup, helpers),
+    close: () => helpers.close(),
   };
 }
 
-function connected(child: ChildProcess): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let stderr = '';
-    const onData = (chunk: Buffer) => {
-      stderr += chunk.toString();
-      if (stderr.includes(CONNECTED)) {
-        child.stderr?.off('data', onData);
-        // Later notices (the end of the transfer) are drained and dropped.
-        child.stderr?.resume();
-        child.off('close', onClose);
-        resolve();
+/** One helper per network namespace, while some session holds it; one that died is replaced on the next dial. */
+class HelperPool {
+  private readonly shared = new Map<string, { helper: NetnsDialHelper; holders: number }>();
+
+  hold(netnsPath: string): void {
+    const entry = this.shared.get(netnsPath);
+    if (entry) entry.holders += 1;
+    else this.shared.set(netnsPath, { helper: new NetnsDialHelper(netnsPath), holders: 1 });
+  }
+
+  helper(netnsPath: string): NetnsDialHelper {
+    const entry = this.shared.get(netnsPath);
+    if (entry === undefined) throw new Error(`no dial helper is held for ${netnsPath}`);
+    if (!entry.helper.alive) entry.helper = new NetnsDialHelper(netnsPath);
+    return entry.helper;
+  }
+
+  release(netnsPath: string): void {
+    const entry = this.shared.get(netnsPath);
+    if (entry === undefined || --entry.holders > 0) return;
+    this.shared.delete(netnsPath);
+    entry.helper.stop();
+  }
+
+  close(): void {
+    for (const entry of this.shared.values()) entry.helper.stop();
+    this.shared.clear();
+  }
+}
+
+function podPorts(
+  namespace: string,
+  podName: string,
+  lookup: PodNetworkLookup,
+  helpers: HelperPool,
+): PodPorts {
+  // The namespaces this session holds a helper in: a pod whose sandbox was replaced has a new one.
+  const held = new Set<string>();
+  let released = false;
+  return {
+    dial: async (port: number): Promise<Duplex> => {
+      const network = await lookup(namespace, podName);
+      if (network === undefined) {
+        throw new PortForwardDialError(`pod ${namespace}/${podName} has no running sandbox`);
       }
-    };
-    const onClose = (code: number | null) =>
-      reject(
-        new Error(
-          `socat command returns error: exit status ${code ?? 'signal'}, stderr: ${JSON.stringify(errorLines(stderr))}`,
-        ),
-      );
-    child.stderr?.on('data', onData);
-    child.once('close', onClose);
-    child.once('error', reject);
-  });
+      if (released) throw new PortForwardDialError('the port-forward session is over');
+      const { sandboxId, netnsPath } = network;
+      if (!held.has(netnsPath)) {
+        helpers.hold(netnsPath);
+        held.add(netnsPath);
+      }
+      try {
+        return await helpers.helper(netnsPath).dial(port);
+      } catch (err) {
+        const prefix = `error forwarding port ${port} to pod ${sandboxId}, uid : failed to execute portforward in network namespace "${netnsPath}"`;
+        throw new PortForwardDialError(`${prefix}: ${dialFailureText(err, port, sandboxId)}`, { cause: err });
+      }
+    },
+    release: () => {
+      released = true;
+      for (const netnsPath of held) helpers.release(netnsPath);
+      held.clear();
+    },
+  };
 }
 
-/** socat's own error lines ("... E connect(...): Connection refused"), without its notices. */
-function errorLines(stderr: string): string {
-  return stderr
-    .split('\n')
-    .filter((l) => / E /.test(l))
-    .map((l) => l.replace(/^.* E /, ''))
-    .join('\n');
-}
-
-/** The child's stdio as one Duplex; destroying it kills (and so reaps) the child. */
-function childPipe(child: ChildProcess): Duplex {
-  const stdout = child.stdout!;
-  const stdin = child.stdin!;
-  const exited = () => child.exitCode !== null || child.signalCode !== null;
-  const pipe = new Duplex({
-    allowHalfOpen: true,
-    read() {
-      stdout.resume();
-    },
-    write(chunk: Buffer, _encoding, callback) {
-      // Bytes for a connection the pod already closed go nowhere, as with a TCP reset.
-      if (exited() || stdin.destroyed) return callback();
-      stdin.write(chunk, () => callback());
-    },
-    final(callback) {
-      if (exited() || stdin.destroyed) return callback();
-      stdin.end(() => callback());
-    },
-    destroy(err, callback) {
-      if (!exited()) child.kill('SIGKILL');
-      callback(err);
-    },
-  });
-  stdout.on('data', (chunk: Buffer) => {
-    if (!pipe.push(chunk)) stdout.pause();
-  });
-  stdout.on('end', () => pipe.push(null));
-  // A write racing the child's exit (EPIPE) is the same case as above.
-  stdin.on('error', () => undefined);
-  return pipe;
+function dialFailureText(err: unknown, port: number, sandboxId: string): string {
+  if (!(err instanceof DialFailedError)) return (err as Error).message;
+  const go = (network: string, address: string, failure: DialFailure) =>
+    `dial ${network} ${address}:${port}: connect: ${GO_ERRNO_TEXT[failure.code] ?? failure.message}`;
+  // containerd's text, trailing space included.
+  return `failed to connect to localhost:${port} inside namespace "${sandboxId}", IPv4: ${go('tcp4', '127.0.0.1', err.ipv4)} IPv6 ${go('tcp6', '[::1]', err.ipv6)} `;
 }

@@ -44,9 +44,8 @@ export class PortForwardServer {
     const dial = this.dial;
     if (dial === undefined) throw badRequest('podlet serves no port-forward here');
     const open = (pipe: Duplex, rest: Buffer) => {
-      const pairs = new StreamPairs((pair) =>
-        forwardPair(pair, (port) => dial(request.namespace, request.pod, port), this.logger),
-      );
+      const ports = dial.session(request.namespace, request.pod);
+      const pairs = new StreamPairs((pair) => forwardPair(pair, (port) => ports.dial(port), this.logger));
       const session = new SpdySession(
         pipe,
         { onStream: (s: SpdyStream) => pairs.add(s), logger: this.logger },
@@ -55,6 +54,7 @@ export class PortForwardServer {
       this.sessions.add(session);
       void session.closed.then(() => {
         pairs.close();
+        ports.release();
         this.sessions.delete(session);
       });
     };
@@ -73,5 +73,6 @@ export class PortForwardServer {
     for (const session of this.sessions) session.close();
     for (const client of this.wss.clients) client.terminate();
     this.wss.close();
+    this.dial?.close();
   }
 }

@@ -71,19 +71,24 @@ const CONTROL_TYPES = {
 
 export function encodeFrame(frame: Frame): Buffer {
   if (frame.type === 'data') {
-    return withHeader(frame.streamId & ID_MASK, frame.fin ? FLAG_FIN : 0, frame.data);
+    return Buffer.concat([encodeDataHeader(frame.streamId, frame.fin, frame.data.length), frame.data]);
   }
   const [flags, payload] = controlPayload(frame);
-  return withHeader((0x8000 | SPDY_VERSION) * 0x10000 + CONTROL_TYPES[frame.type], flags, payload);
+  const firstWord = (0x8000 | SPDY_VERSION) * 0x10000 + CONTROL_TYPES[frame.type];
+  return Buffer.concat([header(firstWord, flags, payload.length), payload]);
 }
 
-function withHeader(firstWord: number, flags: number, payload: Buffer): Buffer {
-  if (payload.length > MAX_FRAME_PAYLOAD)
-    throw new RangeError(`SPDY frame payload of ${payload.length} bytes`);
-  const header = Buffer.alloc(HEADER_LENGTH);
-  header.writeUInt32BE(firstWord >>> 0, 0);
-  header.writeUInt32BE(((flags << 24) | payload.length) >>> 0, 4);
-  return Buffer.concat([header, payload]);
+/** The 8 bytes before a DATA frame's payload: bulk data is written after it as is, never copied into a frame. */
+export function encodeDataHeader(streamId: number, fin: boolean, length: number): Buffer {
+  return header(streamId & ID_MASK, fin ? FLAG_FIN : 0, length);
+}
+
+function header(firstWord: number, flags: number, length: number): Buffer {
+  if (length > MAX_FRAME_PAYLOAD) throw new RangeError(`SPDY frame payload of ${length} bytes`);
+  const bytes = Buffer.allocUnsafe(HEADER_LENGTH);
+  bytes.writeUInt32BE(firstWord >>> 0, 0);
+  bytes.writeUInt32BE(((flags << 24) | length) >>> 0, 4);
+  return bytes;
 }
 
 function words(...values: number[]): Buffer {
@@ -122,21 +127,54 @@ function controlPayload(frame: Exclude<Frame, { type: 'data' }>): [number, Buffe
   }
 }
 
-/** Splits a byte stream into frames; unknown control frame types are skipped, as the spec asks. */
+/**
+ * Splits a byte stream into frames; unknown control frame types are skipped, as the spec asks. A frame that arrives
+ * in pieces is joined once, when its last piece is in, so a large frame costs one copy however it was cut.
+ */
 export class FrameParser {
-  private buffered: Buffer = Buffer.alloc(0);
+  private pieces: Buffer[] = [];
+  private buffered = 0;
 
   push(chunk: Buffer): Frame[] {
-    this.buffered = this.buffered.length === 0 ? chunk : Buffer.concat([this.buffered, chunk]);
+    if (chunk.length === 0) return [];
+    this.pieces.push(chunk);
+    this.buffered += chunk.length;
     const frames: Frame[] = [];
-    while (this.buffered.length >= HEADER_LENGTH) {
-      const length = this.buffered.readUInt32BE(4) & 0xffffff;
-      if (this.buffered.length < HEADER_LENGTH + length) break;
-      const frame = decodeFrame(this.buffered.subarray(0, HEADER_LENGTH + length));
-      this.buffered = this.buffered.subarray(HEADER_LENGTH + length);
+    for (;;) {
+      const length = this.nextFrameLength();
+      if (length === undefined || this.buffered < length) break;
+      const frame = decodeFrame(this.take(length));
       if (frame !== undefined) frames.push(frame);
     }
     return frames;
+  }
+
+  /** The whole size of the frame that starts the buffer, once its header is in. */
+  private nextFrameLength(): number | undefined {
+    if (this.buffered < HEADER_LENGTH) return undefined;
+    const first = this.pieces[0]!;
+    const head = first.length >= HEADER_LENGTH ? first : this.take(HEADER_LENGTH, true);
+    return HEADER_LENGTH + (head.readUInt32BE(4) & 0xffffff);
+  }
+
+  /** The first `length` buffered bytes, in one Buffer; with `peek` they stay buffered (as one piece). */
+  private take(length: number, peek = false): Buffer {
+    const first = this.pieces[0]!;
+    let bytes: Buffer;
+    if (first.length >= length) bytes = first.subarray(0, length);
+    else {
+      let count = 0;
+      for (let have = 0; have < length; count++) have += this.pieces[count]!.length;
+      const joined = Buffer.concat(this.pieces.slice(0, count));
+      this.pieces.splice(0, count, joined);
+      bytes = joined.subarray(0, length);
+    }
+    if (peek) return bytes;
+    const rest = this.pieces[0]!.subarray(length);
+    if (rest.length > 0) this.pieces[0] = rest;
+    else this.pieces.shift();
+    this.buffered -= length;
+    return bytes;
   }
 }
 

@@ -62,8 +62,10 @@ export class SendWindows {
     for (;;) {
       const window = this.streams.get(streamId);
       if (this.closed || window === undefined) throw new StreamGoneError(streamId);
+      if (wanted === 0) return 0;
+      // A window can be below zero after SETTINGS shrank it (section 2.6.8): nothing goes until credit lifts it.
       const allowed = this.enforced ? Math.min(wanted, window, this.session) : wanted;
-      if (allowed > 0 || wanted === 0) {
+      if (allowed > 0) {
         this.streams.set(streamId, window - allowed);
         this.session -= allowed;
         return allowed;

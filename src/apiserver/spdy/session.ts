@@ -4,6 +4,7 @@
 import type { Duplex } from 'node:stream';
 import type { Logger } from '../../util/log.js';
 import {
+  encodeDataHeader,
   encodeFrame,
   FrameParser,
   GOAWAY,
@@ -26,8 +27,12 @@ export interface SpdySessionOptions {
 export const INITIAL_WINDOW = 64 * 1024;
 /** Windows are credited back in batches rather than after every frame. */
 const CREDIT_THRESHOLD = INITIAL_WINDOW / 2;
-/** DATA frames are kept small so that streams sharing the connection take turns. */
-const MAX_DATA_FRAME = 64 * 1024;
+/**
+ * What one DATA frame carries at most. Large frames cost kubectl far less (spdystream hands each frame to its reader
+ * through a channel: a goroutine wake-up per frame), and a frame of 1 MiB still leaves the connection in about a
+ * millisecond, so streams sharing it keep taking turns.
+ */
+const MAX_DATA_FRAME = 1024 * 1024;
 const END_GRACE_MS = 5_000;
 
 export class SpdySession implements StreamHost {
@@ -73,8 +78,8 @@ export class SpdySession implements StreamHost {
     this.goAway(GOAWAY.ok);
   }
 
-  sendData(streamId: number, data: Buffer, fin: boolean): Promise<void> {
-    return this.sendChunks(streamId, data, fin);
+  sendData(streamId: number, chunks: readonly Buffer[], fin: boolean): Promise<void> {
+    return this.sendChunks(streamId, chunks, fin);
   }
 
   consumed(streamId: number, bytes: number): void {
@@ -106,18 +111,18 @@ export class SpdySession implements StreamHost {
     this.unblocked(streamId);
   }
 
-  private async sendChunks(streamId: number, data: Buffer, fin: boolean): Promise<void> {
-    let offset = 0;
+  /** The chunks go out as few DATA frames as the windows and MAX_DATA_FRAME allow, each payload uncopied. */
+  private async sendChunks(streamId: number, chunks: readonly Buffer[], fin: boolean): Promise<void> {
+    const pending = new ByteQueue(chunks);
     let written: Promise<void> = Promise.resolve();
     do {
       // Only the last frame's promise is returned; a failure of an earlier one fails that one too.
       written.catch(() => undefined);
-      const size = await this.windows.reserve(streamId, Math.min(data.length - offset, MAX_DATA_FRAME));
-      const chunk = data.subarray(offset, offset + size);
-      offset += size;
-      const last = offset >= data.length;
-      written = this.enqueue(() => encodeFrame({ type: 'data', streamId, fin: fin && last, data: chunk }));
-    } while (offset < data.length);
+      const size = await this.windows.reserve(streamId, Math.min(pending.length, MAX_DATA_FRAME));
+      const payload = pending.take(size);
+      const last = pending.length === 0;
+      written = this.enqueue(() => [encodeDataHeader(streamId, fin && last, size), ...payload]);
+    } while (pending.length > 0);
     return written;
   }
 
@@ -211,12 +216,15 @@ export class SpdySession implements StreamHost {
     this.enqueue(build).catch(() => undefined);
   }
 
-  /** Frames leave in the order they were queued: header blocks share one deflate context. */
-  private enqueue(build: () => Buffer | Promise<Buffer>): Promise<void> {
+  /**
+   * Frames leave in the order they were queued: header blocks share one deflate context. A frame in several pieces
+   * is written corked, so that the connection sees it as one write.
+   */
+  private enqueue(build: () => Buffer | Buffer[] | Promise<Buffer>): Promise<void> {
     const sent = this.outbound.then(async () => {
       const bytes = await build();
       if (this.socket.destroyed || this.socket.writableEnded) return;
-      if (!this.socket.write(bytes)) await this.drained();
+      if (!writeAll(this.socket, bytes)) await this.drained();
     });
     this.outbound = sent.catch((err: unknown) => this.fail(err));
     return sent;
@@ -260,5 +268,45 @@ export class SpdySession implements StreamHost {
       setTimeout(() => this.socket.destroy(), END_GRACE_MS).unref();
     }
     this.finish();
+  }
+}
+
+/** Writes one buffer, or several as one corked write; false when the socket wants a drain first. */
+function writeAll(socket: Duplex, bytes: Buffer | Buffer[]): boolean {
+  if (Buffer.isBuffer(bytes)) return socket.write(bytes);
+  socket.cork();
+  let ok = true;
+  for (const piece of bytes) ok = socket.write(piece);
+  socket.uncork();
+  return ok;
+}
+
+/** Bytes queued as chunks, taken from the front without copying. */
+class ByteQueue {
+  length: number;
+  private readonly chunks: Buffer[];
+
+  constructor(chunks: readonly Buffer[]) {
+    this.chunks = chunks.filter((c) => c.length > 0);
+    this.length = this.chunks.reduce((sum, c) => sum + c.length, 0);
+  }
+
+  take(bytes: number): Buffer[] {
+    const taken: Buffer[] = [];
+    let wanted = bytes;
+    while (wanted > 0) {
+      const first = this.chunks[0]!;
+      if (first.length <= wanted) {
+        taken.push(first);
+        this.chunks.shift();
+        wanted -= first.length;
+      } else {
+        taken.push(first.subarray(0, wanted));
+        this.chunks[0] = first.subarray(wanted);
+        wanted = 0;
+      }
+    }
+    this.length -= bytes;
+    return taken;
   }
 }

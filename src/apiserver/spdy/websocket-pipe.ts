@@ -13,6 +13,12 @@ export function websocketPipe(ws: WebSocket): Duplex {
       if (ws.readyState !== ws.OPEN) return callback(new Error('the WebSocket is closed'));
       ws.send(chunk, { binary: true }, (err) => callback(err ?? null));
     },
+    // A corked SPDY frame (its header, then its payload) goes out as one message rather than two.
+    writev(chunks, callback) {
+      if (ws.readyState !== ws.OPEN) return callback(new Error('the WebSocket is closed'));
+      const message = Buffer.concat(chunks.map((c) => c.chunk as Buffer));
+      ws.send(message, { binary: true }, (err) => callback(err ?? null));
+    },
     final(callback) {
       ws.close(1000);
       callback();

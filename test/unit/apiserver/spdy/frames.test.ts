@@ -3,6 +3,7 @@ import { describe, test } from 'node:test';
 import { deflateSync } from 'node:zlib';
 import { SPDY3_DICTIONARY } from '../../../../src/apiserver/spdy/dictionary.js';
 import {
+  encodeDataHeader,
   encodeFrame,
   FrameParser,
   SpdyProtocolError,
@@ -51,6 +52,24 @@ describe('SPDY/3.1 frames', () => {
     const out: Frame[] = [];
     for (let i = 0; i < wire.length; i += 3) out.push(...parser.push(wire.subarray(i, i + 3)));
     assert.deepEqual(out, frames);
+  });
+
+  test('a DATA frame of 3 MiB that arrives in 1000-byte pieces comes out whole, with the frames around it', () => {
+    const big: Frame = { type: 'data', streamId: 3, fin: true, data: Buffer.alloc(3 * 1024 * 1024, 7) };
+    const ping: Frame = { type: 'ping', id: 1 };
+    const wire = Buffer.concat([encodeFrame(ping), encodeFrame(big), encodeFrame(ping)]);
+    const parser = new FrameParser();
+    const out: Frame[] = [];
+    for (let i = 0; i < wire.length; i += 1000) out.push(...parser.push(wire.subarray(i, i + 1000)));
+    assert.deepEqual(out, [ping, big, ping]);
+  });
+
+  test('a DATA header written apart from its payload makes the same bytes as the whole frame', () => {
+    const data = Buffer.from('payload');
+    assert.deepEqual(
+      Buffer.concat([encodeDataHeader(5, true, data.length), data]),
+      encodeFrame({ type: 'data', streamId: 5, fin: true, data }),
+    );
   });
 
   test('a control frame starts with the version-3 control bit and type, as kubectl sends it', () => {

@@ -102,6 +102,28 @@ describe('SPDY/3.1 server session', () => {
     assert.equal(sha(client.dataOf(id)), sha(payload));
   });
 
+  test('writes queued behind one another leave as a few DATA frames of at most 1 MiB, bytes in order', async () => {
+    const payload = randomBytes(3 * MiB);
+    const { client } = await start((stream) => {
+      for (let offset = 0; offset < payload.length; offset += 64 * 1024) {
+        stream.write(payload.subarray(offset, offset + 64 * 1024));
+      }
+      stream.end();
+    });
+    const id = await client.openStream({ streamType: 'data' });
+    await client.until('all the data', () => client.finished(id));
+    assert.equal(sha(client.dataOf(id)), sha(payload));
+    const sizes = client.frames.flatMap((f) =>
+      f.type === 'data' && f.streamId === id ? [f.data.length] : [],
+    );
+    assert.ok(
+      sizes.every((size) => size <= MiB),
+      `frame sizes ${sizes.join(' ')}`,
+    );
+    // 48 writes of 64 KiB: all but the first wait for the one before, and go out together.
+    assert.ok(sizes.length <= 8, `${sizes.length} frames`);
+  });
+
   test('credits the peer with WINDOW_UPDATEs as 1 MiB it sent is read', async () => {
     const payload = randomBytes(MiB);
     let received: Promise<Buffer> | undefined;
