@@ -13,6 +13,8 @@ const PODS = 1000;
 const WATCHERS = 10;
 const WATCHED_WRITES = 200;
 const CREATES = 500;
+/** podman serialises pod creates on its database lock, but its start-up work overlaps: 16 at a time is 2.5x faster. */
+const PODMAN_CREATE_CONCURRENCY = 16;
 const TABLE = 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json';
 
 export async function apiFigures(runs: number, log: (line: string) => void): Promise<Figure[]> {
@@ -80,7 +82,10 @@ async function timePodmanList(runs: number, log: (line: string) => void): Promis
   const peer = await PodmanPeer.create(TEST_IMAGE_ARCHIVE);
   try {
     log(`api: creating ${PODS} podman pods for the peer`);
-    for (let i = 0; i < PODS; i++) await peer.createPod(`bench-${i}`);
+    await peer.createPods(
+      Array.from({ length: PODS }, (_, i) => `bench-${i}`),
+      PODMAN_CREATE_CONCURRENCY,
+    );
     const times: number[] = [];
     for (let i = 0; i < runs; i++) {
       const start = performance.now();

@@ -14,7 +14,7 @@ import { PodmanPeer } from './podman-peer.js';
 import { absolute, summarize, type Figure } from './stats.js';
 
 const PODS = '/api/v1/namespaces/default/pods';
-const SETTLE_MS = 5_000;
+const SETTLE_MS = 3_000;
 
 /** A container that ends as soon as it is asked to: deletion measures the node, not a grace period. */
 const GRACEFUL = `
@@ -45,11 +45,11 @@ export async function daemonFigures(runs: number, log: (line: string) => void): 
   const start = await timeStarts(runs, log);
   const deletes = await timeDeletes(runs, log);
   return [
-    absolute('daemon start -> /readyz, empty data dir', start.empty, 50, 1000),
-    absolute('daemon start -> /readyz, 50 pods to re-adopt', start.readopt, 50, 2000),
-    absolute('daemon RSS, idle', [start.rss.idle], 50, 120, 'MB'),
-    absolute('daemon RSS, 50 pods', [start.rss.fifty], 50, 200, 'MB'),
-    absolute('daemon RSS, 100 pods', [start.rss.hundred], 50, 200, 'MB'),
+    absolute('daemon start -> /readyz, empty data dir', start.empty, 50, 1000, 'ms', true),
+    absolute('daemon start -> /readyz, 50 pods to re-adopt', start.readopt, 50, 2000, 'ms', true),
+    absolute('daemon RSS, idle', [start.rss.idle], 50, 120, 'MB', true),
+    absolute('daemon RSS, 50 pods', [start.rss.fifty], 50, 200, 'MB', true),
+    absolute('daemon RSS, 100 pods', [start.rss.hundred], 50, 200, 'MB', true),
     summarize('delete a SIGTERM-handling pod', deletes.podlet, 'podman kube down', deletes.podman, 2),
   ];
 }

@@ -1,5 +1,6 @@
 // The kubelet through the API (issue 6): a two-container pod from create to Ready, 50 pods from create to all
-// Running, beside `podman kube play` of the same manifests; and the daemon's CPU with those 50 pods idle.
+// Running, beside `podman kube play` of the same manifests; the daemon's CPU with those 50 pods idle, and the host
+// memory each of those pods costs beside podman's.
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,20 +11,26 @@ import {
 } from '../test/integration/support/podlet-process.js'; // prettier-ignore
 import { call, connect, type Client } from './api-client.js';
 import { PodmanPeer } from './podman-peer.js';
-import { STARTUP_MANIFEST } from './pod-startup.js';
+import { podmanPlayTimes, STARTUP_MANIFEST } from './pod-startup.js';
+import { cpuSeconds } from './proc-stat.js';
+import { perPodMegabytes, podOverhead, pssKb, readProcesses } from './memory.js';
 import { absolute, summarize, type Figure } from './stats.js';
 
 const MANY = 50;
-const IDLE_SAMPLE_MS = 20_000;
+const IDLE_SETTLE_MS = 5_000;
+const IDLE_SAMPLE_MS = 10_000;
 const PODS = '/api/v1/namespaces/default/pods';
 const POLL_MS = 10;
-/** Clock ticks per second of /proc/<pid>/stat (USER_HZ, 100 on Linux). */
-const TICKS_PER_SECOND = 100;
 
 export async function kubeletFigures(runs: number, log: (line: string) => void): Promise<Figure[]> {
   const template = parseAllDocuments(await readFile(STARTUP_MANIFEST, 'utf8'))[0]?.toJS() as Pod;
   const podlet = await timePodlet(template, runs, log);
-  const podman = await timePodman(template, runs, log);
+  const podman = { one: await podmanPlayTimes(runs, log), ...(await timePodmanMany(template, log)) };
+  const memory = {
+    // A garbage collection between the two readings can free more than 50 pods cost: that counts as no growth.
+    podlet: perPodMegabytes(podlet.overhead, MANY, Math.max(0, podlet.daemonDeltaKb)),
+    podman: perPodMegabytes(podman.overhead, MANY),
+  };
   return [
     summarize('create -> Ready, 2 containers (API)', podlet.ready, 'podman kube play', podman.one, 3),
     summarize(
@@ -34,6 +41,17 @@ export async function kubeletFigures(runs: number, log: (line: string) => void):
       3,
     ),
     absolute(`daemon CPU, ${MANY} idle pods`, [podlet.idleCpuPercent], 50, 2, '%'),
+    {
+      ...summarize(
+        `host memory per pod (PSS), ${MANY} pods`,
+        [memory.podlet.total],
+        'podman kube play',
+        [memory.podman.total],
+        1,
+        'MB',
+      ),
+      parts: { podlet: memory.podlet.parts, peer: memory.podman.parts },
+    },
   ];
 }
 
@@ -59,6 +77,7 @@ async function timePodlet(template: Pod, runs: number, log: (line: string) => vo
       await deleteAll(api);
       log(`kubelet: podlet create -> Ready ${i + 1}/${runs}: ${ready.at(-1)!.toFixed(0)} ms`);
     }
+    const daemonBeforeKb = await pssKb(daemon.pid ?? 0);
     const start = performance.now();
     await Promise.all(
       Array.from({ length: MANY }, (_, i) =>
@@ -69,7 +88,12 @@ async function timePodlet(template: Pod, runs: number, log: (line: string) => vo
     const many = performance.now() - start;
     log(`kubelet: podlet ${MANY} pods -> Running: ${many.toFixed(0)} ms; sampling idle CPU`);
     const idleCpuPercent = await cpuPercent(daemon.pid ?? 0);
-    return { ready, many, idleCpuPercent };
+    const overhead = podOverhead(await readProcesses(), instance.dataDir);
+    const daemonDeltaKb = (await pssKb(daemon.pid ?? 0)) - daemonBeforeKb;
+    log(
+      `kubelet: podlet ${overhead.conmons} conmons, ${overhead.pauses} pauses, daemon +${daemonDeltaKb} kB`,
+    );
+    return { ready, many, idleCpuPercent, overhead, daemonDeltaKb };
   } finally {
     // Also after a failure: API pods go through the API, so that the node stops them before the teardown.
     if (client) await deleteAll(client).catch(() => undefined);
@@ -104,36 +128,28 @@ async function deleteAll(client: Client): Promise<void> {
 
 /** The daemon's user+system CPU over a quiet interval, as a percentage of one core. */
 async function cpuPercent(pid: number): Promise<number> {
-  const ticks = async () => {
-    const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]?.split(' ') ?? [];
-    return Number(fields[11]) + Number(fields[12]);
-  };
-  const before = await ticks();
+  // The last pods' status writes and first probes follow their Running: let them pass before counting.
+  await new Promise((r) => setTimeout(r, IDLE_SETTLE_MS));
+  const before = (await cpuSeconds(pid)).self;
   await new Promise((r) => setTimeout(r, IDLE_SAMPLE_MS));
-  const used = (await ticks()) - before;
-  return (used / TICKS_PER_SECOND / (IDLE_SAMPLE_MS / 1000)) * 100;
+  const used = (await cpuSeconds(pid)).self - before;
+  return (used / (IDLE_SAMPLE_MS / 1000)) * 100;
 }
 
-async function timePodman(template: Pod, runs: number, log: (line: string) => void) {
+async function timePodmanMany(template: Pod, log: (line: string) => void) {
   const peer = await PodmanPeer.create(TEST_IMAGE_ARCHIVE);
   const many = join(tmpdir(), `podlet-bench-many-${process.pid}.yaml`);
   try {
-    const one: number[] = [];
-    for (let i = 0; i < runs; i++) {
-      const start = performance.now();
-      await peer.play(STARTUP_MANIFEST); // returns once every container has been started
-      one.push(performance.now() - start);
-      await peer.down(STARTUP_MANIFEST);
-      log(`kubelet: podman kube play ${i + 1}/${runs}: ${one.at(-1)!.toFixed(0)} ms`);
-    }
     const docs = Array.from({ length: MANY }, (_, i) => JSON.stringify(named(template, `bench-${i}`)));
     await writeFile(many, docs.join('\n---\n'));
     const start = performance.now();
     await peer.play(many);
     const manyMs = performance.now() - start;
     log(`kubelet: podman kube play of ${MANY} pods: ${manyMs.toFixed(0)} ms`);
-    await peer.down(many);
-    return { one, many: manyMs };
+    const overhead = podOverhead(await readProcesses(), peer.marker);
+    log(`kubelet: podman ${overhead.conmons} conmons, ${overhead.pauses} infra containers`);
+    await peer.removePods();
+    return { many: manyMs, overhead };
   } finally {
     await rm(many, { force: true });
     await peer.destroy();
