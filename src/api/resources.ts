@@ -2,6 +2,7 @@
 // and the cgroup values the kubelet derives from them (pkg/kubelet/cm/helpers_linux.go ResourceConfigForPod,
 // MilliCPUToShares, MilliCPUToQuota; pkg/kubelet/kuberuntime/kuberuntime_container_linux.go calculateLinuxResources).
 import type { Container, Pod } from 'kubernetes-types/core/v1.js';
+import { hugePageLimits, type HugePageLimits } from './hugepages.js';
 import { computeQosClass } from './qos.js';
 import { nanosToMilli, nanosToUnits, parseQuantityValue, quantityToNanos } from './quantity.js';
 
@@ -14,6 +15,8 @@ export interface CgroupValues {
   cpuQuota: number;
   cpuPeriod: number;
   memoryLimit: number;
+  /** Bytes of huge pages per page size; present only when something asks for huge pages. */
+  hugePageLimits?: HugePageLimits;
 }
 export type ContainerCgroupValues = CgroupValues;
 export type PodCgroupValues = CgroupValues;
@@ -78,7 +81,12 @@ export function containerCgroupValues(container: Container): ContainerCgroupValu
     cpuQuota: milliCpuToQuota(nanosToMilli(limits.get('cpu') ?? 0n)),
     cpuPeriod: CPU_PERIOD_US,
     memoryLimit: bytesOrUnlimited(limits.get('memory')),
+    ...withHugePages(hugePageLimits(limits)),
   };
+}
+
+function withHugePages(limits: HugePageLimits): { hugePageLimits?: HugePageLimits } {
+  return limits.size > 0 ? { hugePageLimits: limits } : {};
 }
 
 /**
@@ -98,6 +106,8 @@ export function podCgroupValues(pod: Pod): PodCgroupValues {
     cpuQuota: -1,
     cpuPeriod: CPU_PERIOD_US,
     memoryLimit: -1,
+    // Every QoS class gets its huge page limits (ResourceConfigForPod, from the pod's requests, equal to its limits).
+    ...withHugePages(hugePageLimits(podRequests(pod))),
   };
   if (qos === 'BestEffort') return values;
   values.cpuShares = milliCpuToShares(nanosToMilli(podRequests(pod).get('cpu') ?? 0n));

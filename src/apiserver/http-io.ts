@@ -19,6 +19,18 @@ const JSON_TYPES = [
   'application/apply-patch+yaml',
 ];
 
+/** What a create or update body may be (NegotiateInputSerializer); the patch types are for PATCH alone. */
+export const OBJECT_TYPES = ['application/json', 'application/yaml', KUBERNETES_PROTOBUF];
+
+/** kube-apiserver refuses a body it cannot decode (415) before it reads it, so even a huge one gets a 415. */
+export function checkMediaType(
+  contentType: string | undefined,
+  accepted: readonly string[] = OBJECT_TYPES,
+): void {
+  const type = mediaType(contentType);
+  if (!accepted.includes(type)) throw unsupportedMediaType(type, accepted);
+}
+
 export async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? '0');
   if (declared > limit) {
@@ -56,14 +68,40 @@ export function parseBody(body: Buffer, contentType: string | undefined): unknow
   }
   if (!JSON_TYPES.includes(type)) throw unsupportedMediaType(type, JSON_TYPES);
   const text = body.toString('utf8');
+  let value: unknown;
   try {
-    return type === 'application/yaml' || type === 'application/apply-patch+yaml'
-      ? parseYaml(text)
-      : JSON.parse(text);
+    value =
+      type === 'application/yaml' || type === 'application/apply-patch+yaml'
+        ? parseYaml(text)
+        : JSON.parse(text);
   } catch (e) {
     const why = e instanceof Error ? e.message : String(e);
     throw badRequest(`error decoding body: ${why}`);
   }
+  if (nestingDepth(value) > MAX_NESTING_DEPTH)
+    throw badRequest('error decoding body: invalid character exceeded max depth');
+  return value;
+}
+
+/**
+ * Deeper documents are refused (400). encoding/json's maxNestingDepth is 10000, but V8's structuredClone and
+ * podlet's recursive patch and field-set code overflow the stack near that depth; no Kubernetes object nests
+ * more than a few dozen levels, so podlet draws the line at 1000.
+ */
+export const MAX_NESTING_DEPTH = 1000;
+
+/** How deeply arrays and objects nest in a parsed value, found without recursion (the value may be hostile). */
+export function nestingDepth(value: unknown): number {
+  let deepest = 0;
+  const pending: [unknown, number][] = [[value, 0]];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const [node, depth] = next;
+    if (node === null || typeof node !== 'object') continue;
+    deepest = Math.max(deepest, depth + 1);
+    if (deepest > MAX_NESTING_DEPTH) return deepest;
+    for (const child of Object.values(node as object)) pending.push([child, depth + 1]);
+  }
+  return deepest;
 }
 
 export type ResponseForm = 'table' | 'json';

@@ -2,7 +2,7 @@
 // the live object, retried on a concurrent write; server-side apply, which may create.
 import type { IncomingMessage } from 'node:http';
 import type { KubeObject, StoredObject } from '../api/object.js';
-import { mediaType, parseBody, readBody } from './http-io.js';
+import { checkMediaType, mediaType, parseBody, readBody } from './http-io.js';
 import { applyJsonPatch, decodeJsonPatch } from './patch/json-patch.js';
 import type { JsonObject } from './patch/json-value.js';
 import { applyMergePatch } from './patch/merge-patch.js';
@@ -18,7 +18,7 @@ import {
   type WriteOptions,
   type WriteResult,
 } from './rest.js';
-import { ApiError, badRequest, invalid, unsupportedMediaType } from './status.js';
+import { ApiError, badRequest, invalid } from './status.js';
 
 const PATCH_TYPES = [
   'application/json-patch+json',
@@ -42,7 +42,7 @@ export async function patchObject(
   subresource: string,
 ): Promise<PatchResult> {
   const type = mediaType(req.headers['content-type']);
-  if (!PATCH_TYPES.includes(type)) throw unsupportedMediaType(type, PATCH_TYPES);
+  checkMediaType(type, PATCH_TYPES);
   const body = parseBody(await readBody(req), type);
   const manager = query.get('fieldManager') ?? defaultManager(req);
   if (type === 'application/apply-patch+yaml') {
@@ -51,7 +51,8 @@ export async function patchObject(
         { type: 'FieldValueRequired', field: 'fieldManager', detail: 'is required for apply patch' },
       ]);
     }
-    return serverSideApply(ctx, target, body, manager, query.get('force') === 'true', options);
+    const force = query.get('force') === 'true';
+    return serverSideApply(ctx, target, body, manager, force, { ...options, apply: true });
   }
   for (let attempt = 1; ; attempt++) {
     const live = getObject(ctx, target);

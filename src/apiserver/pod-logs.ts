@@ -34,15 +34,51 @@ export function podLogHandler(logPath: LogPath): SubresourceHandler {
     const uid = pod.metadata?.annotations?.[CONFIG_MIRROR_ANNOTATION] ?? pod.metadata?.uid ?? '';
     const file = logPath(pod.metadata?.namespace ?? '', name, uid, container, attempt);
     const options = logOptions(query, ctx.now);
-    const text = await readFile(file, 'utf8').catch(() => '');
+    const { text, end } = await readLog(file, options.tailLines);
     res.writeHead(200, { 'Content-Type': 'text/plain', 'Transfer-Encoding': 'chunked' });
     res.write(renderLog(parseCriLog(text), options));
     if (query.get('follow') !== 'true' || status?.state?.running === undefined) {
       res.end();
       return;
     }
-    await follow(ctx, target, file, Buffer.byteLength(text), container, res, options.timestamps === true);
+    await follow(ctx, target, file, end, container, res, options.timestamps === true);
   };
+}
+
+/**
+ * The log's text, and the offset its end is at. With tailLines only the file's last lines are read, backwards a block
+ * at a time (kubelet logs.go findTailLineStartIndex): `kubectl logs --tail` of a flooded, huge log reads kilobytes.
+ */
+async function readLog(file: string, tailLines: number | undefined): Promise<{ text: string; end: number }> {
+  if (tailLines === undefined || tailLines < 0) {
+    const text = await readFile(file, 'utf8').catch(() => '');
+    return { text, end: Buffer.byteLength(text) };
+  }
+  const handle = await open(file, 'r').catch(() => undefined);
+  if (handle === undefined) return { text: '', end: 0 };
+  try {
+    const end = (await handle.stat()).size;
+    let start = end;
+    let newlines = 0;
+    // The last line ends with a newline: tailLines lines start after the (tailLines + 1)th newline from the end.
+    while (start > 0 && newlines <= tailLines) {
+      const size = Math.min(FOLLOW_READ_BYTES, start);
+      const block = Buffer.alloc(size);
+      await handle.read(block, 0, size, start - size);
+      let at = size;
+      while (newlines <= tailLines && at > 0) {
+        at = block.lastIndexOf(0x0a, at - 1);
+        if (at < 0) break;
+        newlines++;
+      }
+      start = newlines > tailLines ? start - size + at + 1 : start - size;
+    }
+    const text = Buffer.alloc(end - start);
+    await handle.read(text, 0, text.length, start);
+    return { text: text.toString('utf8'), end };
+  } finally {
+    await handle.close();
+  }
 }
 
 /** kubelet_pods.go validateContainerLogStatus: which instance's log, or why there is none. */

@@ -4,7 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DeleteOptions } from 'kubernetes-types/meta/v1.js';
 import type { StoredObject } from '../api/object.js';
 import { authorize, type UserInfo } from './authn.js';
-import { readBody, parseBody, responseForm, sendJson, setWarnings } from './http-io.js';
+import { checkMediaType, readBody, parseBody, responseForm, sendJson, setWarnings } from './http-io.js';
 import { strategyFor } from './kinds/index.js';
 import { checkFieldSelector, matches, parseListQuery } from './list-query.js';
 import { toStorage, toVersion } from './versions.js';
@@ -205,6 +205,7 @@ async function readObject(
   target: Target,
   options: WriteOptions,
 ) {
+  checkMediaType(req.headers['content-type']);
   const decoded = decodeBody(parseBody(await readBody(req), req.headers['content-type']), target, options);
   return {
     object: toStorage(target.def, decoded.object),
@@ -234,9 +235,18 @@ export function writeOptions(query: URLSearchParams): WriteOptions {
   };
 }
 
-function deleteOptionsOf(body: unknown, query: URLSearchParams): DeleteOptions {
+/** DeleteOptions from the body and the query; what does not decode is a 400 before anything is deleted. */
+export function deleteOptionsOf(body: unknown, query: URLSearchParams): DeleteOptions {
   const options = (typeof body === 'object' && body !== null ? body : {}) as DeleteOptions;
+  const inBody: unknown = options.gracePeriodSeconds;
+  // DeleteOptions decoding and the parameter codec refuse what is not an int64, before anything is deleted.
+  if (inBody !== undefined && inBody !== null && !Number.isSafeInteger(inBody))
+    throw badRequest(
+      `json: cannot unmarshal ${typeof inBody} into Go struct field DeleteOptions.gracePeriodSeconds of type int64`,
+    );
   const grace = query.get('gracePeriodSeconds');
+  if (grace !== null && !/^-?\d{1,18}$/.test(grace))
+    throw badRequest(`strconv.ParseInt: parsing ${JSON.stringify(grace)}: invalid syntax`);
   return {
     ...options,
     ...(grace !== null ? { gracePeriodSeconds: Number(grace) } : {}),

@@ -3,9 +3,11 @@
 import type { DeleteOptions } from 'kubernetes-types/meta/v1.js';
 import type { FieldError } from '../api/errors.js';
 import type { KubeObject, StoredObject } from '../api/object.js';
-import { AlreadyExistsError, ConflictError, NotFoundError } from '../store/errors.js';
+import { AlreadyExistsError, ConflictError, NotFoundError, ObjectTooLargeError } from '../store/errors.js';
 import type { ObjectStore } from '../store/object-store.js';
-import type { KindStrategy, StrategyContext } from './kinds/types.js';
+import type { DecodeResult, KindStrategy, StrategyContext } from './kinds/types.js';
+import { dropNulls } from './openapi/null-values.js';
+import { firstTypeError } from './openapi/type-errors.js';
 import { unknownFields } from './openapi/unknown-fields.js';
 import { sharedOpenApi } from './openapi/v3.js';
 import { kubeTime } from '../api/time.js';
@@ -41,6 +43,8 @@ export interface Target {
 export interface WriteOptions {
   dryRun: boolean;
   fieldValidation: 'Strict' | 'Warn' | 'Ignore';
+  /** Server-side apply: its managedFields are never dropped to make an object fit. */
+  apply?: boolean;
 }
 
 export interface WriteResult {
@@ -80,10 +84,7 @@ export function decodeBody(
       `the API version in the data (${input.apiVersion}) does not match the expected API version (${expectedVersion})`,
     );
   }
-  const decoded = t.strategy.decode?.(input) ?? {
-    object: structuredClone(input),
-    unknownFields: unknownFields(sharedOpenApi().schemas(), t.def.group, t.def.version, t.def.kind, input),
-  };
+  const decoded = t.strategy.decode?.(input) ?? decodeWithSchema(input, t.def);
   if (decoded.typeError !== undefined) throw badRequest(decoded.typeError);
   const warnings: string[] = [];
   if (decoded.unknownFields.length > 0 && options.fieldValidation !== 'Ignore') {
@@ -99,6 +100,23 @@ export function decodeBody(
   object.apiVersion = expectedVersion;
   object.kind = t.def.kind;
   return { object, warnings };
+}
+
+/** A kind without its own decoder: type errors and unknown fields from its OpenAPI schema. */
+function decodeWithSchema(input: KubeObject, def: ResourceDefinition): DecodeResult {
+  const schemas = sharedOpenApi().schemas();
+  const typeError = firstTypeError(schemas, def.group, def.version, def.kind, input);
+  const object = structuredClone(input);
+  if (typeError === undefined) dropNulls(schemas, def.group, def.version, def.kind, object);
+  return {
+    object,
+    unknownFields: unknownFields(schemas, def.group, def.version, def.kind, input),
+    ...(typeError !== undefined
+      ? {
+          typeError: `${def.kind} in version "${def.version}" cannot be handled as a ${def.kind}: ${typeError}`,
+        }
+      : {}),
+  };
 }
 
 export function createObject(
@@ -134,7 +152,8 @@ export function createObject(
     return { object: object as StoredObject, warnings };
   }
   try {
-    return { object: ctx.store.create(t.def.storageKey, object), warnings };
+    const created = fitted(object, options, (o) => ctx.store.create(t.def.storageKey, o));
+    return { object: created, warnings };
   } catch (e) {
     if (e instanceof AlreadyExistsError) throw alreadyExists(qualifiedResource(t.def), meta.name ?? '');
     throw e;
@@ -185,14 +204,33 @@ export function updateObject(
       warnings: admission?.warnings ?? [],
     };
   try {
-    const stored = ctx.store.update(t.def.storageKey, object, {
-      resourceVersion: old.metadata.resourceVersion,
-    });
+    const stored = fitted(object, options, (o) =>
+      ctx.store.update(t.def.storageKey, o, { resourceVersion: old.metadata.resourceVersion }),
+    );
     return { object: maybeFinalize(ctx, t, stored), warnings: admission?.warnings ?? [] };
   } catch (e) {
     if (e instanceof ConflictError) throw conflict(qualifiedResource(t.def), t.name, STALE_OBJECT);
     if (e instanceof NotFoundError) throw notFound(qualifiedResource(t.def), t.name);
     throw e;
+  }
+}
+
+/**
+ * create.go, update.go, patch.go: an object too large for storage is written once more without managedFields,
+ * which can be large and are safe to lose; an apply keeps them, so it fails instead.
+ */
+function fitted(
+  object: KubeObject,
+  options: WriteOptions,
+  write: (o: KubeObject) => StoredObject,
+): StoredObject {
+  try {
+    return write(object);
+  } catch (e) {
+    if (!(e instanceof ObjectTooLargeError) || options.apply || !object.metadata?.managedFields) throw e;
+    const trimmed = { ...object, metadata: { ...object.metadata } };
+    delete trimmed.metadata.managedFields;
+    return write(trimmed);
   }
 }
 
@@ -212,6 +250,9 @@ export interface DeleteResult {
   pending: boolean;
 }
 
+/** NamespaceLifecycle admission (plugin/pkg/admission/namespace/lifecycle): these are never deleted. */
+const IMMORTAL_NAMESPACES = new Set(['default', 'kube-system', 'kube-public']);
+
 export function deleteObject(
   ctx: RestContext,
   t: Target,
@@ -219,6 +260,8 @@ export function deleteObject(
   dryRun: boolean,
 ): DeleteResult {
   const current = getObject(ctx, t);
+  if (t.def.resource === 'namespaces' && t.def.group === '' && IMMORTAL_NAMESPACES.has(t.name))
+    throw forbidden('namespaces', t.name, 'this namespace may not be deleted');
   const pre = options.preconditions;
   if (pre?.uid && pre.uid !== current.metadata.uid) {
     throw conflict(

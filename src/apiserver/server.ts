@@ -35,6 +35,7 @@ import type { PodDialer } from './portforward/types.js';
 import { serveMetrics, type MetricsView } from './metrics-endpoints.js';
 import type { ApiMetrics } from './prometheus-metrics.js';
 import { badRequest, forbidden, invalid, pathNotFound, unauthorized } from './status.js';
+import { InflightLimiter, requestKind, type InflightLimits } from './inflight-limit.js';
 
 export interface ApiServerOptions {
   store: ObjectStore;
@@ -65,6 +66,8 @@ export interface ApiServerOptions {
   prometheus?: ApiMetrics;
   /** The web dashboard under /ui/; by default the app built into this checkout's dist/ui. */
   dashboard?: Dashboard;
+  /** `--max-requests-inflight` and `--max-mutating-requests-inflight`; kube-apiserver's defaults when absent. */
+  inflight?: InflightLimits;
 }
 
 export class ApiServer {
@@ -78,6 +81,7 @@ export class ApiServer {
     const connections = new AbortController();
     const subresources = builtInSubresources(options.logPath, options.serviceAccountTokens, options.inspect);
     const dashboard = options.dashboard ?? new Dashboard({ uiRoot: defaultUiRoot() });
+    const limiter = new InflightLimiter(options.inflight);
     const server = createServer(
       {
         key: options.pki.serverKey,
@@ -87,8 +91,11 @@ export class ApiServer {
         // A missing or foreign certificate gets a 401 Status, as kube-apiserver answers, not a TLS alert.
         rejectUnauthorized: false,
         minVersion: 'TLSv1.2',
+        // Go's http.DefaultMaxHeaderBytes, which kube-apiserver keeps: a 70 kB object name in a URL is answered,
+        // not cut off as Node's 16 KiB default would.
+        maxHeaderSize: 1024 * 1024,
       },
-      (req, res) => void serve(options, dashboard, subresources, connections.signal, req, res),
+      (req, res) => void serve(options, { dashboard, subresources, limiter }, connections.signal, req, res),
     );
     const streams: StreamServers = {
       exec: new ExecServer(options.store, options.exec, options.ttyExec, options.logger),
@@ -127,10 +134,16 @@ export class ApiServer {
   }
 }
 
+/** What every request shares, built once when the server starts. */
+interface RequestServices {
+  dashboard: Dashboard;
+  subresources: ReadonlyMap<string, SubresourceHandler>;
+  limiter: InflightLimiter;
+}
+
 async function serve(
   options: ApiServerOptions,
-  dashboard: Dashboard,
-  subresources: ReadonlyMap<string, SubresourceHandler>,
+  { dashboard, subresources, limiter }: RequestServices,
   shutdown: AbortSignal,
   req: IncomingMessage,
   res: ServerResponse,
@@ -150,6 +163,8 @@ async function serve(
     if (dashboard.handles(url.pathname)) return await dashboard.serve(req, res, url, apiUser);
     const user = apiUser ?? dashboard.sessionUser(req);
     if (user === undefined) throw unauthorized();
+    // After authentication, as in kube-apiserver's handler chain: the limiter needs the user (system:masters).
+    if (!limiter.admit(requestKind(req.method ?? 'GET', url.pathname, url.searchParams), user, res)) return;
     if (await serveNonResource(options, user, req, res, url)) return;
     resource = parseResourcePath(req.method ?? 'GET', url.pathname, url.searchParams);
     if (resource === undefined) throw pathNotFound();

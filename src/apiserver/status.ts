@@ -6,6 +6,7 @@ import {
   ExpiredContinueError,
   InvalidContinueError,
   InvalidResourceVersionError,
+  ObjectTooLargeError,
   TooOldResourceVersionError,
 } from '../store/errors.js';
 import { ApplyConflictError, ManagedFieldsError, PatchError } from './patch/errors.js';
@@ -129,6 +130,9 @@ export function statusOf(err: unknown): Status & { code: number } {
   if (err instanceof InvalidContinueError || err instanceof InvalidResourceVersionError)
     return badRequest(err.message).status;
   if (err instanceof TooOldResourceVersionError) return expired(err.message).status;
+  // kube-apiserver passes etcd's error through as a 500 (kubernetes#112152); the request is at fault and
+  // retrying cannot help, so podlet answers what the 3 MiB body limit answers, with etcd's text.
+  if (err instanceof ObjectTooLargeError) return failure(413, 'RequestEntityTooLarge', err.message).status;
   if (err instanceof ExpiredContinueError) {
     const status = expired(err.message).status;
     return { ...status, metadata: { continue: err.continueToken } };

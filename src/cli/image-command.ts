@@ -10,7 +10,12 @@ import type { ImageRecord } from '../image/types.js';
 import { humanSize } from './human-size.js';
 import { age, dataDirOption, fail, jsonOption, printJson, printTable } from './output.js';
 import { pullProgressDisplay } from './pull-progress.js';
-import { registryCredentials, withRegistryOptions, type RegistryOptions } from './registry-options.js';
+import {
+  pullProgressTimeoutMs,
+  registryCredentials,
+  withRegistryOptions,
+  type RegistryOptions,
+} from './registry-options.js';
 
 interface StoreOptions {
   dataDir: string;
@@ -86,6 +91,7 @@ async function pullToStore(
   const client = new RegistryClient({
     insecureRegistries: options.insecureRegistry,
     credentials: await registryCredentials(options),
+    progressTimeoutMs: pullProgressTimeoutMs(options),
   });
   const record = await pullImage(store, client, reference, {
     onProgress: pullProgressDisplay(process.stderr),

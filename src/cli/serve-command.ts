@@ -1,9 +1,7 @@
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
-import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { formatManifestError } from '../api/manifest.js';
-import { parseQuantity, quantityToBytes } from '../api/quantity.js';
 import { ImageStore } from '../image/store.js';
 import { attachToContainer } from '../runtime/attach-socket.js';
 import { execSync } from '../runtime/exec-sync.js';
@@ -22,24 +20,21 @@ import { requestServiceAccountToken } from '../apiserver/token-request.js';
 import { ensureDefaultStorageClass } from '../apiserver/volumes/default-storage-class.js';
 import { ensureSystemPriorityClasses } from '../apiserver/kinds/priority-classes.js';
 import { Scheduler } from '../scheduler/scheduler.js';
-import { collectExtendedResource, parseExtendedResources } from './extended-resource-option.js';
+import { parseExtendedResources } from './extended-resource-option.js';
 import { VolumeController } from '../apiserver/volumes/volume-controller.js';
 import { ApiBridge } from '../kubelet/api-bridge.js';
-import { LogRotation, type LogRotationOptions } from '../kubelet/log-rotation.js';
+import { LogRotation } from '../kubelet/log-rotation.js';
 import { MetricsCollector } from '../kubelet/metrics.js';
 import { nodeAllocatable, readNodeFacts, type NodeFacts } from '../kubelet/node-object.js';
-import {
-  DEFAULT_PRESSURE_TRANSITION_PERIOD,
-  evictionSettings,
-  type EvictionSettings,
-} from '../kubelet/eviction/eviction-config.js';
+import { evictionSettings, type EvictionSettings } from '../kubelet/eviction/eviction-config.js';
 import type { NodePressureConfig } from '../kubelet/eviction/eviction-manager.js';
-import { DEFAULT_EVICTION_HARD, type PressureCondition } from '../kubelet/eviction/thresholds.js';
+import type { PressureCondition } from '../kubelet/eviction/thresholds.js';
 import { DEFAULT_CGROUP_ROOT } from '../runtime/cgroups/manager.js';
 import { parentCgroupPath } from '../runtime/cgroups/layout.js';
 import { StoreEventRecorder } from '../kubelet/store-events.js';
 import { ObjectStore } from '../store/object-store.js';
-import { DEFAULT_SERVICE_CIDR, ServiceIPRange } from '../api/service-ip-range.js';
+import { readEncryptionKeyFile, storedDataTransformer } from '../store/encryption.js';
+import { ServiceIPRange } from '../api/service-ip-range.js';
 import { ensureKubernetesService } from '../apiserver/kubernetes-service.js';
 import { EndpointsController } from '../controllers/endpoints/endpoints-controller.js';
 import { ServiceProxy } from '../proxy/service-proxy.js';
@@ -55,94 +50,20 @@ import { ContainerRuntime } from '../runtime/runtime.js';
 import { ensureDir } from '../util/fs.js';
 import { createLogger } from '../util/log.js';
 import { checkHost } from './doctor.js';
-import { DEFAULT_LISTEN, apiPki, parseListen, writeApiAddress } from './api-endpoint.js';
-import { dataDirOption, fail } from './output.js';
+import { apiPki, parseListen, writeApiAddress } from './api-endpoint.js';
+import { fail } from './output.js';
 import { inspectPod } from '../inspect/sharing-report.js';
-import { registryCredentials, withRegistryOptions, type RegistryOptions } from './registry-options.js';
-
-export interface ServeOptions extends RegistryOptions {
-  dataDir: string;
-  manifests?: string;
-  bridge: string;
-  podCidr: string;
-  cgroupParent: string;
-  nodeName: string;
-  clusterDomain: string;
-  serviceCidr: string;
-  clusterDns: string;
-  resolvConf: string;
-  podPidsLimit: string;
-  containerLogMaxSize: string;
-  containerLogMaxFiles: string;
-  logLevel: string;
-  listen: string;
-  evictionHard?: string;
-  evictionPressureTransitionPeriod: string;
-  kubeReserved?: string;
-  systemReserved?: string;
-  extendedResource: string[];
-}
+import { pullProgressTimeoutMs, registryCredentials } from './registry-options.js';
+import { logRotationOptions, maxPods, withServeOptions, type ServeOptions } from './serve-options.js';
 
 export function serveCommand(): Command {
-  return withRegistryOptions(new Command('serve'))
-    .description('run the node: the Kubernetes API (HTTPS, client certificates) and the pods, API and static')
-    .addOption(dataDirOption())
-    .option('--listen <host:port>', 'address of the Kubernetes API (port 0: any free port)', DEFAULT_LISTEN)
-    .option('--manifests <dir>', 'static pod manifests directory (like the kubelet staticPodPath)')
-    .option('--bridge <name>', 'Linux bridge for pod networking', 'podlet0')
-    .option('--pod-cidr <cidr>', 'IPv4 range for pod IPs', '10.85.0.0/24')
-    .option('--cgroup-parent <name>', 'cgroup under which pod cgroups are made', 'podlet')
-    .option('--node-name <name>', "this node's name", hostname().toLowerCase())
-    .option('--cluster-domain <domain>', 'DNS domain of the cluster', 'cluster.local')
-    .option('--service-cidr <cidr>', "IPv4 range of Services' cluster IPs", DEFAULT_SERVICE_CIDR)
-    .option(
-      '--cluster-dns <address>',
-      'where podlet serves cluster DNS for ClusterFirst pods: bridge (its gateway address), an IP of this host, or none',
-      'bridge',
-    )
-    .option(
-      '--resolv-conf <path>',
-      'resolver file of the node: Default pods copy it, cluster DNS forwards to its nameservers',
-      '/etc/resolv.conf',
-    )
-    .option('--pod-pids-limit <n>', 'pids.max of each pod cgroup (-1: none)', '4096')
-    .option('--container-log-max-size <quantity>', 'a container log is rotated past this size', '10Mi')
-    .option('--container-log-max-files <n>', 'log files kept per container, the current one included', '5')
-    .option(
-      '--eviction-hard <thresholds>',
-      `hard eviction thresholds, e.g. memory.available<100Mi,nodefs.available<10% (default: ${DEFAULT_EVICTION_HARD})`,
-    )
-    .option(
-      '--eviction-pressure-transition-period <duration>',
-      'how long a pressure condition stays True after its threshold stops being met',
-      DEFAULT_PRESSURE_TRANSITION_PERIOD,
-    )
-    .option(
-      '--kube-reserved <resources>',
-      'held back from allocatable for Kubernetes daemons, e.g. cpu=100m,memory=1Gi',
-    )
-    .option(
-      '--system-reserved <resources>',
-      'held back from allocatable for the OS, e.g. cpu=100m,memory=1Gi',
-    )
-    .option(
-      '--extended-resource <name=count>',
-      'an extended resource the node advertises, e.g. example.com/dongle=2 (repeatable)',
-      collectExtendedResource,
-      [],
-    )
-    .addOption(
-      new Option('--log-level <level>', 'log level')
-        .default('info')
-        .choices(['debug', 'info', 'warn', 'error']),
-    )
-    .action(async (o: ServeOptions) => {
-      try {
-        await serve(o);
-      } catch (e) {
-        fail(e);
-      }
-    });
+  return withServeOptions(new Command('serve')).action(async (o: ServeOptions) => {
+    try {
+      await serve(o);
+    } catch (e) {
+      fail(e);
+    }
+  });
 }
 
 async function serve(o: ServeOptions): Promise<void> {
@@ -151,7 +72,10 @@ async function serve(o: ServeOptions): Promise<void> {
   // Bad eviction or reservation flags stop podlet before it touches the host.
   evictionSettings(o, { memoryBytes: 0n, ephemeralStorageBytes: 0n });
   const extendedResources = parseExtendedResources(o.extendedResource);
+  const podCapacity = maxPods(o.maxPods);
+  pullProgressTimeoutMs(o);
   ServiceIPRange.parse(o.serviceCidr);
+  const encryptionKey = o.encryptionKeyFile ? await readEncryptionKeyFile(o.encryptionKeyFile) : undefined;
   const problems = (await checkHost({ podCidr: o.podCidr, bridge: o.bridge })).filter((p) => p.fatal);
   if (problems.length > 0) {
     throw new Error(`${problems.map((p) => p.problem).join('; ')} (run \`podlet doctor\` for the fixes)`);
@@ -163,12 +87,17 @@ async function serve(o: ServeOptions): Promise<void> {
     podCidr: o.podCidr,
     serviceCidr: o.serviceCidr,
     cgroupParent: o.cgroupParent,
+    // Twice the rotation size: conmon truncates only a log that outran the kubelet's 10 s rotation.
+    containerLogSizeMax: 2 * logRotationOptions(o).maxSizeBytes,
     logger,
   });
   const images = await ImageStore.open(`${o.dataDir}/images`, logger);
   const runc = new Runc(runtime.paths.runcRoot);
   await ensureDir(join(o.dataDir, 'api'), 0o700);
-  const store = ObjectStore.open(join(o.dataDir, 'api', 'store.db'), { log: logger });
+  const store = ObjectStore.open(join(o.dataDir, 'api', 'store.db'), {
+    log: logger,
+    transformer: storedDataTransformer(encryptionKey),
+  });
   const prometheus = new MetricsRegistry();
   ensureInitialNamespaces(store);
   const pki = await apiPki(o.dataDir, listen.host);
@@ -203,7 +132,10 @@ async function serve(o: ServeOptions): Promise<void> {
     memoryBytes: BigInt(node.memoryBytes),
     ephemeralStorageBytes: BigInt(node.ephemeralStorageBytes),
   });
-  const allocatable = { ...nodeAllocatable(node, eviction.reservation), extendedResources };
+  const allocatable = {
+    ...nodeAllocatable(node, eviction.reservation, podCapacity),
+    extendedResources,
+  };
   const bridge: ApiBridge = new ApiBridge(store, node, () => images.list(), logger, {
     allocatable,
     // Read only once the bridge starts, after the kubelet exists.
@@ -214,6 +146,7 @@ async function serve(o: ServeOptions): Promise<void> {
     store: images,
     insecureRegistries: o.insecureRegistry,
     nodeCredentials: await registryCredentials(o),
+    progressTimeoutMs: pullProgressTimeoutMs(o),
     podCredentials: (pod) => bridge.pullCredentials(pod),
   });
   const clusterDns = await startClusterDns({
@@ -299,7 +232,10 @@ async function serve(o: ServeOptions): Promise<void> {
     inspect: (namespace, name) =>
       inspectPod({ paths: runtime.paths, runc, cgroups: runtime.cgroups }, namespace, name),
     prometheus: new ApiMetrics(prometheus, store, o.nodeName),
+    inflight: { readOnly: o.maxRequestsInflight, mutating: o.maxMutatingRequestsInflight },
   });
+  // Before anything names the address: pods learn it from the `kubernetes` Service written below.
+  if (!o.podApiAccess) await serviceProxy.closeApiPort(api.port);
   const url = `https://${listen.host.includes(':') ? `[${listen.host}]` : listen.host}:${api.port}`;
   await writeApiAddress(o.dataDir, url);
   ensureKubernetesService(store, {
@@ -382,16 +318,4 @@ function nodePressureConfig(
 async function runtimeVersion(): Promise<string> {
   const { stdout } = await run('runc', ['--version'], { timeoutMs: 10_000 });
   return `runc://${/runc version (\S+)/.exec(stdout)?.[1] ?? 'unknown'}`;
-}
-
-/** --container-log-max-size is a quantity (`10Mi`), --container-log-max-files at least 2 (the kubelet's rule). */
-function logRotationOptions(o: ServeOptions): LogRotationOptions {
-  const maxSizeBytes = Number(quantityToBytes(parseQuantity(o.containerLogMaxSize)));
-  const maxFiles = Number(o.containerLogMaxFiles);
-  if (!(maxSizeBytes > 0))
-    throw new Error(`--container-log-max-size ${o.containerLogMaxSize}: must be above 0`);
-  if (!Number.isInteger(maxFiles) || maxFiles < 2) {
-    throw new Error(`--container-log-max-files ${o.containerLogMaxFiles}: must be an integer of at least 2`);
-  }
-  return { maxSizeBytes, maxFiles };
 }

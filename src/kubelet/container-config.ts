@@ -74,7 +74,7 @@ export async function containerMounts(
       destination: m.mountPath,
       type: 'bind',
       source,
-      options: ['rbind', 'rprivate', readOnly ? 'ro' : 'rw'],
+      options: ['rbind', 'rprivate', readOnly ? 'ro' : 'rw', ...tmpfsVolumeFlags(pod, m.name)],
     });
   }
   return mounts;
@@ -100,6 +100,16 @@ function expandSubPath(expr: string, env: readonly EnvVar[]): string {
   });
   if (missing.size > 0) throw new ContainerMountError(`missing value for ${[...missing].sort().join(', ')}`);
   return expanded;
+}
+
+/**
+ * A Secret or memory emptyDir is a tmpfs podlet mounted nosuid,nodev. In a pod's own user namespace those flags are
+ * locked, and runc 1.1 remounts a bind (read-only for a Secret) without them unless named: EPERM. Naming the flags
+ * the source already has changes nothing else.
+ */
+function tmpfsVolumeFlags(pod: Pod, name: string): string[] {
+  const v = pod.spec?.volumes?.find((vol) => vol.name === name);
+  return v?.secret !== undefined || v?.emptyDir?.medium === 'Memory' ? ['nosuid', 'nodev'] : [];
 }
 
 /** The volume plugin's GetAttributes().ReadOnly. */

@@ -13,6 +13,8 @@ export interface RegistryPullerOptions {
   nodeCredentials: CredentialMap;
   /** The credentials of the pod's imagePullSecrets; none without an API server. */
   podCredentials?: (pod: Pod) => Promise<CredentialMap>;
+  /** A pull that receives nothing for this long fails (RegistryClientOptions.progressTimeoutMs). */
+  progressTimeoutMs?: number;
 }
 
 export function registryPuller(options: RegistryPullerOptions): ImagePuller {
@@ -21,6 +23,7 @@ export function registryPuller(options: RegistryPullerOptions): ImagePuller {
     const client = new RegistryClient({
       insecureRegistries: options.insecureRegistries,
       credentials: new Map([...options.nodeCredentials, ...fromPod]),
+      ...(options.progressTimeoutMs === undefined ? {} : { progressTimeoutMs: options.progressTimeoutMs }),
     });
     return pullImage(options.store, client, reference);
   };

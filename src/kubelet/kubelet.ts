@@ -48,6 +48,12 @@ export const RELIST_INTERVAL_MS = 1000;
 /** eviction_manager.go immediateEvictionGracePeriodSeconds */
 const IMMEDIATE_EVICTION_GRACE_SECONDS = 1;
 
+/**
+ * The grace period of a runtime pod no source knows (found after a restart): kubelet_pods.go HandlePodCleanups kills
+ * those with PodTerminationGracePeriodSecondsOverride 1.
+ */
+const ORPHAN_GRACE_SECONDS = 1;
+
 /** How often a settled pod is synced anyway (the kubelet's --sync-frequency). */
 export const RESYNC_INTERVAL_MS = 60_000;
 
@@ -189,7 +195,10 @@ export class Kubelet {
     try {
       const observed = new Map((await this.deps.runtime.listPods()).map((p) => [p.podUid, p]));
       if (this.sourcesReady) {
-        for (const uid of observed.keys()) {
+        // A crash may leave a pod's directory or cgroup before any record names it (kubelet_pods.go
+        // cleanupOrphanedPodDirs, cleanupOrphanedPodCgroups): those pods are torn down too.
+        const held = await this.deps.runtime.podUids();
+        for (const uid of new Set([...observed.keys(), ...held])) {
           if (!this.slots.has(uid)) this.schedule(uid, this.slot(uid), undefined);
         }
       }
@@ -254,7 +263,7 @@ export class Kubelet {
         if (!slot.dirty && isSettled(pod, status))
           slot.settled = { fingerprint: fingerprint(state), at: Date.now() };
       } else {
-        await this.worker.kill(uid, previous ? gracePeriod(previous) : 30, previous);
+        await this.worker.kill(uid, previous ? gracePeriod(previous) : ORPHAN_GRACE_SECONDS, previous);
         if (!slot.pod) this.forget(uid);
       }
       slot.lastError = undefined;

@@ -3,12 +3,14 @@
 import { readFile, statfs } from 'node:fs/promises';
 import { arch, cpus, hostname, networkInterfaces, release, totalmem } from 'node:os';
 import type { ContainerImage, Node, NodeCondition, Taint } from 'kubernetes-types/core/v1.js';
+import { hugePageResourceName } from '../api/hugepages.js';
 import { formatQuantity } from '../api/quantity.js';
 import type { ImageRecord } from '../image/types.js';
+import { readHugePagePools, type HugePagePool } from '../runtime/hugepages.js';
 import type { PressureCondition } from './eviction/thresholds.js';
 
 export const KUBELET_VERSION = 'v1.33.0';
-/** kubelet's default --max-pods. */
+/** kubelet's default --max-pods (maxPods in its config file). */
 export const MAX_PODS = 110;
 
 export interface NodeFacts {
@@ -24,6 +26,8 @@ export interface NodeFacts {
   machineID: string;
   bootID: string;
   runtimeVersion: string;
+  /** The kernel's huge page pools: capacity `hugepages-<size>`, taken out of allocatable memory. */
+  hugePages: HugePagePool[];
 }
 
 export async function readNodeFacts(
@@ -45,6 +49,7 @@ export async function readNodeFacts(
     machineID: (await readFile('/etc/machine-id', 'utf8').catch(() => '')).trim(),
     bootID: (await readFile('/proc/sys/kernel/random/boot_id', 'utf8').catch(() => '')).trim(),
     runtimeVersion,
+    hugePages: await readHugePagePools(),
   };
 }
 
@@ -76,12 +81,13 @@ export const DEFAULT_RESERVATION: NodeReservation = {
 export function nodeAllocatable(
   f: NodeFacts,
   reserved: NodeReservation = DEFAULT_RESERVATION,
+  maxPods = MAX_PODS,
 ): NodeAllocatable {
   const left = (capacity: bigint, held: bigint) => (capacity > held ? capacity - held : 0n);
   return {
     milliCpu: left(BigInt(f.cpus) * 1000n, reserved.milliCpu),
-    memoryBytes: left(BigInt(f.memoryBytes), reserved.memoryBytes),
-    pods: MAX_PODS,
+    memoryBytes: left(BigInt(f.memoryBytes), reserved.memoryBytes + hugePageBytes(f)),
+    pods: maxPods,
     ephemeralStorageBytes: left(BigInt(f.ephemeralStorageBytes), reserved.ephemeralStorageBytes),
   };
 }
@@ -109,8 +115,14 @@ export function nodeObject(
     cpu: String(f.cpus),
     memory: `${Math.floor(f.memoryBytes / 1024)}Ki`,
     'ephemeral-storage': `${Math.floor(f.ephemeralStorageBytes / 1024)}Ki`,
-    pods: String(MAX_PODS),
-    'hugepages-2Mi': '0',
+    // --max-pods is capacity and allocatable both: nothing is reserved from the pod count.
+    pods: String(allocatable.pods),
+    ...Object.fromEntries(
+      f.hugePages.map((p) => [
+        hugePageResourceName(p.pageSizeBytes),
+        binaryQuantity(p.pageSizeBytes * p.pages),
+      ]),
+    ),
     ...Object.fromEntries(
       Object.entries(allocatable.extendedResources ?? {}).map(([name, count]) => [name, String(count)]),
     ),
@@ -252,6 +264,11 @@ export function withPressureTaints(
 }
 
 /** resource.NewQuantity(bytes, BinarySI).String(). */
+/** Memory held in huge page pools, which no pod can use as ordinary memory (nodestatus MachineInfo setter). */
+function hugePageBytes(f: NodeFacts): bigint {
+  return f.hugePages.reduce((sum, p) => sum + p.pageSizeBytes * p.pages, 0n);
+}
+
 function binaryQuantity(bytes: bigint): string {
   return formatQuantity({ unscaled: bytes, exponent: 0, format: 'BinarySI' });
 }

@@ -1,6 +1,7 @@
 // The kubelet's own admission of a pod bound to it (pkg/kubelet/lifecycle/predicate.go generalFilter with the
 // scheduler's noderesources Fits): a pod that does not fit beside the pods already admitted is rejected, not queued.
 import type { Pod } from 'kubernetes-types/core/v1.js';
+import { hostPortTaken, REASON_NODE_PORTS } from '../api/host-ports.js';
 import { computeQosClass, isCriticalPod } from '../api/qos.js';
 import { podRequests } from '../api/resources.js';
 import { toleratesTaint } from '../api/tolerations.js';
@@ -20,8 +21,9 @@ interface Shortage {
 }
 
 /**
- * Undefined when the pod fits; else the reason and the message of the rejection event (`OutOfpods`, `OutOfcpu`, `OutOfmemory`) for the first resource
- * short, in the scheduler's order: pod count, then cpu, then memory. `admitted` are the node's other active pods.
+ * Undefined when the pod fits; else the reason and the message of the rejection event: `OutOfpods`, `OutOfcpu`,
+ * `OutOfmemory` for the first resource short (pod count, then cpu, then memory), then `NodePorts` for a host port
+ * another pod holds, in scheduler.AdmissionCheck's order. `admitted` are the node's other active pods.
  * The eviction manager is asked first, then the sysctl allowlist, in the order the kubelet registers its admit
  * handlers (kubelet.go).
  */
@@ -36,12 +38,18 @@ export function admitPod(
   const forbidden = admitSysctls(pod);
   if (forbidden) return forbidden;
   const shortage = firstShortage(pod, admitted, node);
-  if (!shortage) return undefined;
+  if (!shortage) return admitHostPorts(pod, admitted);
   const { resource, requested, used, capacity } = shortage;
   return {
     reason: `OutOf${resource}`,
     message: `Node didn't have enough resource: ${resource}, requested: ${requested}, used: ${used}, capacity: ${capacity}`,
   };
+}
+
+/** A PredicateFailureError (lifecycle/predicate.go): the plugin's name is the reason, `Predicate <name> failed: ...`. */
+function admitHostPorts(pod: Pod, admitted: readonly Pod[]): PodFailure | undefined {
+  if (!hostPortTaken(pod, admitted)) return undefined;
+  return { reason: 'NodePorts', message: `Predicate NodePorts failed: ${REASON_NODE_PORTS}` };
 }
 
 function firstShortage(pod: Pod, admitted: readonly Pod[], node: NodeAllocatable): Shortage | undefined {

@@ -9,6 +9,7 @@ import { ContainerConfigError } from '../runtime/oci/errors.js';
 import type { EnvVar } from '../runtime/oci/process.js';
 import type { Mount } from '../runtime/oci/types.js';
 import type { ContainerRuntime, PodRuntimeState } from '../runtime/runtime.js';
+import type { SandboxConfig } from '../runtime/sandbox.js';
 import type { ContainerKind, ContainerRecord, ContainerStatus, SandboxStatus } from '../runtime/types.js';
 import { removeTree } from '../util/fs.js';
 import type { Logger } from '../util/log.js';
@@ -232,13 +233,15 @@ export class PodWorker {
     try {
       record = await this.deps.runtime.createContainer(sandbox.record, sandbox.pid, config);
     } catch (err) {
-      // What the runtime refuses to create (no command, an unknown image user) waits as CreateContainerError.
-      if (!(err instanceof ContainerConfigError)) throw err;
-      this.setWaiting(pod, container.name, { reason: err.reason, message: err.message });
+      // What the runtime refuses or fails to create (no command, an unknown image user, a full disk) waits as
+      // CreateContainerError and is tried again at the next sync (kuberuntime startContainer).
+      const reason = err instanceof ContainerConfigError ? err.reason : 'CreateContainerError';
+      const message = err instanceof Error ? err.message : String(err);
+      this.setWaiting(pod, container.name, { reason, message });
       this.deps.events.record(pod, {
         type: 'Warning',
         reason: 'Failed',
-        message: `Error: ${err.message}`,
+        message: `Error: ${message}`,
         fieldPath,
       });
       return false;
@@ -410,6 +413,11 @@ export class PodWorker {
     for (const s of state.sandboxes.filter((s) => s !== ready))
       await this.removeSandbox(s.record.id, state, 0);
     if (ready) return ready;
+    // kuberuntime_manager.go SyncPod: a pod that had a sandbox gets this event when it is replaced; a new pod none.
+    if (state.sandboxes.length > 0) {
+      const message = 'Pod sandbox changed, it will be killed and re-created.';
+      this.deps.events.record(pod, { type: 'Normal', reason: 'SandboxChanged', message });
+    }
     const uid = pod.metadata?.uid ?? '';
     const qos = computeQosClass(pod);
     const podCgroupPath = await this.deps.runtime.cgroups.ensurePod(uid, qos, {
@@ -430,7 +438,7 @@ export class PodWorker {
     });
     for (const e of resolv.events) this.deps.events.record(pod, { type: 'Warning', ...e });
     const fqdn = podFqdn(pod, this.deps.clusterDomain);
-    return this.deps.runtime.runSandbox({
+    return this.runSandbox(pod, {
       pod,
       hostname: podKernelHostname(pod, this.deps.clusterDomain),
       hostsName: podHostname(pod),
@@ -443,10 +451,21 @@ export class PodWorker {
     });
   }
 
+  /** kuberuntime_manager.go SyncPod: a sandbox that cannot be made is reported, and tried again at the next sync. */
+  private async runSandbox(pod: Pod, config: SandboxConfig): Promise<SandboxStatus> {
+    try {
+      return await this.deps.runtime.runSandbox(config);
+    } catch (err) {
+      const message = `Failed to create pod sandbox: ${err instanceof Error ? err.message : String(err)}`;
+      this.deps.events.record(pod, { type: 'Warning', reason: 'FailedCreatePodSandBox', message });
+      throw err;
+    }
+  }
+
   private async removeSandbox(id: string, state: PodRuntimeState, grace: number): Promise<void> {
     const inSandbox = state.containers.filter((c) => c.record.sandboxId === id);
     await Promise.all(inSandbox.map((c) => this.deps.runtime.containers.stop(c.record.id, grace)));
-    for (const c of inSandbox) await this.deps.runtime.containers.remove(c.record.id);
+    await Promise.all(inSandbox.map((c) => this.deps.runtime.containers.remove(c.record.id)));
     await this.deps.runtime.sandboxes.remove(id);
   }
 
@@ -455,7 +474,10 @@ export class PodWorker {
     state: PodRuntimeState,
     latest: Map<string, ContainerStatus>,
   ): Promise<void> {
-    const keep = new Set([...latest.values()].map((c) => c.record.id));
+    // Besides the newest instance, the newest dead one stays: it is the lastState (the kubelet's container GC keeps
+    // MaxPerPodContainer = 1 dead container per container, kuberuntime_gc.go).
+    const dead = latestInstances(state.containers.filter((c) => c.state === 'exited'));
+    const keep = new Set([...latest.values(), ...dead.values()].map((c) => c.record.id));
     for (const c of state.containers) {
       if (!keep.has(c.record.id) && c.state === 'exited')
         await this.deps.runtime.containers.remove(c.record.id);
@@ -478,13 +500,10 @@ export class PodWorker {
     const state = await this.deps.runtime.podState(podUid);
     await this.stopContainers(state, graceSeconds, pod);
     for (const s of state.sandboxes) await this.removeSandbox(s.record.id, state, 0);
-    const first = state.containers[0]?.record ?? state.sandboxes[0]?.record;
     const podDir = this.deps.runtime.paths.pod(podUid);
     await tearDownPodVolumes(podDir);
     await removeTree(podDir);
-    if (first) {
-      await removeTree(this.deps.runtime.paths.podLogDir(first.podNamespace, first.podName, podUid));
-    }
+    for (const dir of await this.deps.runtime.podLogDirs(podUid)) await removeTree(dir);
     for (const qos of ['Guaranteed', 'Burstable', 'BestEffort'] as const) {
       await this.deps.runtime.cgroups.removePod(podUid, qos);
     }

@@ -1,7 +1,7 @@
 // The kubelet's volume manager, reduced to one node and one pass per sync: each volume of the pod is set up (or
 // brought up to date) from the API objects it names, and what fails is reported the way the kubelet's reconciler
 // and pod worker report it (pkg/kubelet/volumemanager, pkg/volume/util/operationexecutor/operation_generator.go).
-import { readdir } from 'node:fs/promises';
+import { chmod, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { totalmem } from 'node:os';
 import type {
@@ -11,6 +11,7 @@ import type {
   Volume,
 } from 'kubernetes-types/core/v1.js';
 import { quantityToBytes, parseQuantity } from '../api/quantity.js';
+import { hugePageMountOption, isHugePageMedium } from '../api/hugepages.js';
 import { podCgroupValues } from '../api/resources.js';
 import { hasData } from '../volume/atomic-writer.js';
 import { configMapPayload, configMapVolumePath, setUpConfigMap } from '../volume/configmap.js';
@@ -33,6 +34,7 @@ import {
   setUpSecret,
   tearDownSecret,
 } from '../volume/secret.js';
+import { ensureDir } from '../util/fs.js';
 import type { ObjectSource } from './container-env.js';
 import type { NodeAllocatable } from './node-object.js';
 import type { TokenSource } from './token-manager.js';
@@ -65,6 +67,10 @@ export async function setUpPodVolumes(ctx: PodVolumesContext): Promise<PodVolume
   const paths = new Map<string, string>();
   const failures: string[] = [];
   const unprocessed: { name: string; message: string }[] = [];
+  // pods/ is traversable by every host user (docs/decisions/0027): a pod's own directory, which holds its tokens and
+  // Secrets, is root's alone. A user-namespaced pod needs no more: runc opens bind-mount sources as host root.
+  await ensureDir(ctx.podDir, 0o700);
+  await chmod(ctx.podDir, 0o700);
   for (const volume of ctx.pod.spec?.volumes ?? []) {
     try {
       const path = await setUpVolume(ctx, volume);
@@ -105,7 +111,14 @@ async function setUpVolume(ctx: PodVolumesContext, v: Volume): Promise<string> {
   const { pod, podDir } = ctx;
   if (v.emptyDir) {
     const memorySizeBytes = memoryVolumeSize(pod, v.emptyDir.sizeLimit);
-    return setUpEmptyDir({ podDir, name: v.name, source: v.emptyDir, memorySizeBytes });
+    const medium = v.emptyDir.medium ?? '';
+    return setUpEmptyDir({
+      podDir,
+      name: v.name,
+      source: v.emptyDir,
+      memorySizeBytes,
+      ...(isHugePageMedium(medium) ? { hugePageMountOption: hugePageMountOption(medium, pod) } : {}),
+    });
   }
   if (v.hostPath) return setUpHostPath(v.hostPath);
   if (v.persistentVolumeClaim) {

@@ -17,6 +17,12 @@ export interface RulesetOptions {
    * would bypass conntrack, so all pod traffic to Services is masqueraded to the bridge address.
    */
   bridgeNetfilter: boolean;
+  /**
+   * The API server's port when pods may not reach it (no `--pod-api-access`): refused to connections from the
+   * bridge whatever address they name (the bridge's, another of the host's, 127.0.0.1 behind the `kubernetes`
+   * Service), since every one of them is delivered to this host through the input hook.
+   */
+  closedApiPort?: number | undefined;
 }
 
 /** NodePorts answer on this address only: nothing of podlet is reachable from off the machine. */
@@ -113,6 +119,7 @@ function renderBaseChains(ports: readonly ProxiedServicePort[], o: RulesetOption
     ]),
     // CVE-2020-8558: with route_localnet on the bridge, a pod could otherwise reach the host's loopback services.
     chain('filter-input', 'type filter hook input priority filter; policy accept;', [
+      ...(o.closedApiPort === undefined ? [] : [`iifname ${br} tcp dport ${String(o.closedApiPort)} reject with tcp reset comment "the API, unless --pod-api-access"`]),
       `iifname ${br} ip daddr 127.0.0.0/8 ct state new ct status & dnat == 0 drop comment "loopback only through a Service"`,
     ]),
     chain('filter-output', 'type filter hook output priority filter; policy accept;', [

@@ -43,6 +43,7 @@ export class ServiceProxy {
   private syncing: Promise<void> = Promise.resolve();
   /** The text nft accepted last: an identical ruleset is not applied again. */
   private applied: string | undefined;
+  private closedApiPort: number | undefined;
 
   constructor(private readonly o: ServiceProxyOptions) {
     this.serviceCidr = canonicalCidr(o.serviceCidr);
@@ -76,6 +77,12 @@ export class ServiceProxy {
     this.logger.info('service rules removed');
   }
 
+  /** Refuses pods' connections to the API server's port from now on; resolves once the rule is in the kernel. */
+  closeApiPort(port: number): Promise<void> {
+    this.closedApiPort = port;
+    return this.sync();
+  }
+
   /** Brings the table up to date now; resolves once the rules are in the kernel (or the attempt failed). */
   sync(): Promise<void> {
     this.syncing = this.syncing.then(() => this.syncOnce());
@@ -101,6 +108,7 @@ export class ServiceProxy {
         bridge: this.o.bridge,
         podCidr: this.o.podCidr,
         bridgeNetfilter: await bridgeNetfilterEnabled(this.o.bridge),
+        closedApiPort: this.closedApiPort,
       });
       // The bridge appears with the first pod: until then no pod sends or takes Service traffic anyway.
       if (needsRouteLocalnet(ports) && !(await this.localnet.enable())) {

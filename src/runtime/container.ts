@@ -1,13 +1,16 @@
 import { randomBytes } from 'node:crypto';
+import { watch } from 'node:fs';
 import { chown, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Container, Pod } from 'kubernetes-types/core/v1.js';
+import type { ContainerCgroupValues } from '../api/resources.js';
 import type { ImageRecord } from '../image/types.js';
 import { ensureDir, isNotFound, readJsonIfExists, removeTree, writeJsonAtomic } from '../util/fs.js';
 import type { Logger } from '../util/log.js';
 import { mount, unmount } from '../util/mount.js';
 import type { CgroupManager } from './cgroups/manager.js';
 import { startConmon } from './conmon.js';
+import { conmonAlive, killUnmonitoredContainer, lostMonitorExit } from './conmon-liveness.js';
 import { buildContainerSpec, stopSignal } from './oci/container-spec.js';
 import { readHostDevices } from './oci/host-devices.js';
 import { loadLocalhostSeccomp, seccompProfileRoot } from './oci/seccomp.js';
@@ -39,10 +42,20 @@ export interface ContainerConfig {
   /** Pod volumes and other mounts decided above the runtime. */
   mounts: Mount[];
   extraEnv: { name: string; value: string }[];
-  resources: { cpuShares: number; cpuQuota: number; cpuPeriod: number; memoryLimit: number };
+  resources: ContainerCgroupValues;
   oomScoreAdj: number;
   /** Join this PID namespace (an ephemeral container's target) rather than the pod's or its own. */
   pidNamespace?: string;
+}
+
+/** How often a stop asks runc whether the container ended, between inotify wake-ups. */
+const EXIT_RECHECK_MS = 500;
+
+export interface ContainerManagerOptions {
+  /** A private cgroup namespace per container (containerd does so on cgroup v2 only). */
+  cgroupNamespace: boolean;
+  /** conmon's --log-size-max (RuntimeOptions.containerLogSizeMax). */
+  logSizeMax: number | undefined;
 }
 
 /** What an exited container left behind, saved at the first observation so it survives `runc delete`. */
@@ -63,8 +76,8 @@ export class ContainerManager {
     private readonly runc: Runc,
     private readonly cgroups: CgroupManager,
     private readonly host: HostFacts,
-    private readonly cgroupNamespace: boolean,
     private readonly logger: Logger,
+    private readonly options: ContainerManagerOptions,
   ) {
     this.records = new RecordCache(() => readContainerRecords(paths));
   }
@@ -161,7 +174,7 @@ export class ContainerManager {
             ? { pid: ns('pid') }
             : {}),
       },
-      cgroupNamespace: this.cgroupNamespace,
+      cgroupNamespace: this.options.cgroupNamespace,
       userns: sandbox.userns ? { path: usernsPath, ids: sandbox.userns } : undefined,
       mounts: [
         bind(join(podDir, 'etc-hosts'), '/etc/hosts'),
@@ -179,6 +192,7 @@ export class ContainerManager {
       ],
       cgroupsPath: record.cgroupPath,
       resources: config.resources,
+      hugetlbPageSizes: this.host.hugetlbPageSizes,
       oomScoreAdj: config.oomScoreAdj,
       oomScoreAdjFloor: this.host.oomScoreAdjFloor,
       hostRlimits: this.host.rlimits,
@@ -205,6 +219,7 @@ export class ContainerManager {
       stdin: config.container.stdin === true,
       stdinOnce: config.container.stdinOnce === true,
       tty: config.container.tty === true,
+      ...(this.options.logSizeMax !== undefined ? { logMaxSize: this.options.logSizeMax } : {}),
     });
   }
 
@@ -227,25 +242,47 @@ export class ContainerManager {
     await this.waitExit(id, 10_000);
   }
 
-  /** Waits for conmon's exit file, the event the kernel gives us, with a deadline. */
+  /**
+   * Waits for conmon's exit file, with a deadline: woken by inotify on the exit directory, and every half second
+   * asks runc too, for a container whose conmon is gone and will write no file.
+   */
   private async waitExit(id: string, timeoutMs: number): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      try {
-        await stat(this.paths.exitFile(id));
-        return true;
-      } catch (e) {
-        if (!isNotFound(e)) throw e;
+    let wake: () => void = () => undefined;
+    const watcher = watch(dirname(this.paths.exitFile(id)), (_event, file) => {
+      if (file?.toString() === id) wake();
+    });
+    watcher.on('error', () => wake());
+    try {
+      for (;;) {
+        if (await this.exited(id)) return true;
+        if (Date.now() >= deadline) return false;
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, Math.min(EXIT_RECHECK_MS, deadline - Date.now()));
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
       }
-      const state = await this.runc.state(id);
-      if (!state || state.status === 'stopped') return true;
-      if (Date.now() >= deadline) return false;
-      await new Promise((r) => setTimeout(r, Math.min(50, deadline - Date.now())));
+    } finally {
+      watcher.close();
     }
   }
 
+  private async exited(id: string): Promise<boolean> {
+    try {
+      await stat(this.paths.exitFile(id));
+      return true;
+    } catch (e) {
+      if (!isNotFound(e)) throw e;
+    }
+    const state = await this.runc.state(id);
+    return !state || state.status === 'stopped';
+  }
+
   async remove(id: string): Promise<void> {
-    await this.runc.kill(id, 'SIGKILL', true);
+    // `runc delete --force` kills what still runs, every process of a shared PID namespace included.
     await this.runc.delete(id);
     const dir = this.paths.container(id);
     await unmount(join(dir, 'rootfs'));
@@ -260,7 +297,7 @@ export class ContainerManager {
   async list(podUid?: string): Promise<ContainerStatus[]> {
     const records = (await this.records.all()).filter((r) => podUid === undefined || r.podUid === podUid);
     return Promise.all(
-      records.map((r) => observeContainer(this.paths, this.runc, this.cgroups, r, this.exits)),
+      records.map((r) => observeContainer(this.paths, this.runc, this.cgroups, r, this.exits, true)),
     );
   }
 
@@ -274,7 +311,7 @@ export class ContainerManager {
   }
 
   status(record: ContainerRecord): Promise<ContainerStatus> {
-    return observeContainer(this.paths, this.runc, this.cgroups, record, this.exits);
+    return observeContainer(this.paths, this.runc, this.cgroups, record, this.exits, true);
   }
 
   private async save(record: ContainerRecord): Promise<void> {
@@ -308,7 +345,8 @@ function loadContainer(paths: RuntimePaths, id: string): Promise<ContainerRecord
 
 /**
  * Observed state: runc's view, conmon's exit file, and the memory cgroup's OOM counter. The first sight of an exit
- * is saved to exit.json, so the verdict survives `runc delete` (which removes the cgroup).
+ * is saved to exit.json, so the verdict survives `runc delete` (which removes the cgroup). With `killUnmonitored`
+ * (the daemon, not `podlet ps`), a container whose conmon died is killed: see conmon-liveness.ts.
  */
 async function observeContainer(
   paths: RuntimePaths,
@@ -316,21 +354,25 @@ async function observeContainer(
   cgroups: CgroupManager,
   record: ContainerRecord,
   exits = new Map<string, ExitRecord>(),
+  killUnmonitored = false,
 ): Promise<ContainerStatus> {
   const known = exits.get(record.id);
   if (known) return { record, state: 'exited', ...known };
   if (record.phase === 'creating') return { record, state: 'unknown', oomKilled: false };
   // A live container first: most are, and it is the cheaper question.
-  const state = await runc.state(record.id);
+  let state = await runc.state(record.id);
+  const bundle = paths.container(record.id);
+  if (state?.status === 'running' && killUnmonitored && !conmonAlive(bundle, record.id))
+    state = await killUnmonitoredContainer(runc, record.id);
   if (state?.status === 'running') return { record, state: 'running', pid: state.pid, oomKilled: false };
   if (state?.status === 'created') return { record, state: 'created', oomKilled: false };
-  const exitPath = join(paths.container(record.id), 'exit.json');
+  const exitPath = join(bundle, 'exit.json');
   const saved = await readJsonIfExists<ExitRecord>(exitPath);
   if (saved) {
     exits.set(record.id, saved);
     return { record, state: 'exited', ...saved };
   }
-  const exit = await readExitFile(paths, cgroups, record);
+  const exit = (await readExitFile(paths, cgroups, record)) ?? lostMonitorExit(bundle, record.id);
   if (!exit) return { record, state: 'unknown', oomKilled: false };
   await writeJsonAtomic(exitPath, exit);
   exits.set(record.id, exit);

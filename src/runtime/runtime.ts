@@ -1,9 +1,10 @@
 import { watch, type FSWatcher } from 'node:fs';
-import { chmod } from 'node:fs/promises';
+import { chmod, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { PodNetwork } from '../network/cni.js';
 import { ensureDir } from '../util/fs.js';
 import type { Logger } from '../util/log.js';
-import { CgroupManager } from './cgroups/manager.js';
+import { CgroupManager, DEFAULT_CGROUP_ROOT } from './cgroups/manager.js';
 import { detectCgroupMode } from './cgroups/detect.js';
 import { ContainerManager, type ContainerConfig } from './container.js';
 import { readHostFacts, type HostFacts } from './host-facts.js';
@@ -21,6 +22,11 @@ export interface RuntimeOptions {
   serviceCidr?: string | undefined;
   cgroupParent: string;
   cgroupRoot?: string;
+  /**
+   * conmon's own cap on a container's log file, which it truncates past it: the backstop for a container that
+   * writes faster than the kubelet's periodic rotation keeps up with. None when undefined.
+   */
+  containerLogSizeMax?: number | undefined;
   logger: Logger;
 }
 
@@ -58,10 +64,12 @@ export class ContainerRuntime {
       await chmod(d, TRAVERSABLE_DIR);
     }
     const mode = await detectCgroupMode(o.cgroupRoot);
+    const host = await readHostFacts({ mode, root: o.cgroupRoot ?? DEFAULT_CGROUP_ROOT });
     const cgroups = new CgroupManager({
       mode,
       parent: o.cgroupParent,
       ...(o.cgroupRoot ? { root: o.cgroupRoot } : {}),
+      hugetlbPageSizes: host.hugetlbPageSizes,
     });
     const network = new PodNetwork({
       bridge: o.bridge,
@@ -71,9 +79,11 @@ export class ContainerRuntime {
       logger: o.logger,
     });
     const runc = new Runc(paths.runcRoot);
-    const host = await readHostFacts();
     const sandboxes = new SandboxManager(paths, runc, network, host, o.logger);
-    const containers = new ContainerManager(paths, runc, cgroups, host, mode === 'v2', o.logger);
+    const containers = new ContainerManager(paths, runc, cgroups, host, o.logger, {
+      cgroupNamespace: mode === 'v2',
+      logSizeMax: o.containerLogSizeMax,
+    });
     return new ContainerRuntime(paths, cgroups, network, sandboxes, containers, host, o.logger);
   }
 
@@ -121,10 +131,30 @@ export class ContainerRuntime {
     return [...pods.values()];
   }
 
-  /** UIDs of every pod the runtime holds anything of, from the records alone (no runc call). */
+  /**
+   * UIDs of every pod the runtime holds anything of (no runc call): records, and what a crash may leave before the
+   * first record is written (the pod's directory, its cgroup) or after the last one is gone (its log directory).
+   */
   async podUids(): Promise<Set<string>> {
-    const [sandboxes, containers] = await Promise.all([this.sandboxes.all(), this.containers.all()]);
-    return new Set([...sandboxes, ...containers].map((r) => r.podUid));
+    const [sandboxes, containers, podDirs, cgroups, logDirs] = await Promise.all([
+      this.sandboxes.all(),
+      this.containers.all(),
+      readdir(this.paths.podsDir).catch(() => [] as string[]),
+      this.cgroups.listPodCgroups(),
+      readdir(this.paths.logsDir).catch(() => [] as string[]),
+    ]);
+    return new Set([
+      ...[...sandboxes, ...containers].map((r) => r.podUid),
+      ...podDirs,
+      ...cgroups.map((c) => c.podUid),
+      ...logDirs.map((d) => d.split('_').pop() ?? ''),
+    ]);
+  }
+
+  /** The pod's log directories (<namespace>_<name>_<uid>), found by UID when no record names the pod any more. */
+  async podLogDirs(podUid: string): Promise<string[]> {
+    const names = await readdir(this.paths.logsDir).catch(() => [] as string[]);
+    return names.filter((n) => n.endsWith(`_${podUid}`)).map((n) => join(this.paths.logsDir, n));
   }
 
   async podState(podUid: string): Promise<PodRuntimeState> {

@@ -107,9 +107,7 @@ export class SandboxManager {
   private async setUp(record: SandboxRecord, config: SandboxConfig): Promise<void> {
     const dir = this.paths.sandbox(record.id);
     const podDir = this.paths.pod(record.podUid);
-    await ensureDir(podDir, 0o750);
-    // Volumes may have made the directory already.
-    if (record.userns) await chmod(podDir, TRAVERSABLE_DIR);
+    await ensureDir(podDir, 0o700);
     // With hostIPC the containers bind the host's /dev/shm instead (containerd: sandboxDevShm = /dev/shm).
     if (config.pod.spec?.hostIPC !== true) {
       await ensureDir(join(dir, 'shm'));
@@ -193,9 +191,11 @@ export class SandboxManager {
     const root = this.paths.pauseRootfs;
     if (await exists(join(root, 'catatonit'))) return;
     for (const d of ['proc', 'dev', 'sys', 'etc']) await ensureDir(join(root, d));
-    await copyFile(CATATONIT_BINARY, join(root, 'catatonit.tmp'));
-    await chmod(join(root, 'catatonit.tmp'), 0o755);
-    await rename(join(root, 'catatonit.tmp'), join(root, 'catatonit'));
+    // A temporary name of its own: pods whose sandboxes start together (after a restart) all get here at once.
+    const tmp = join(root, `.catatonit.${randomBytes(6).toString('hex')}`);
+    await copyFile(CATATONIT_BINARY, tmp);
+    await chmod(tmp, 0o755);
+    await rename(tmp, join(root, 'catatonit'));
   }
 
   /** Stops the pause process and detaches the network; idempotent (kubelet StopPodSandbox). */

@@ -2,7 +2,8 @@
 // (pkg/scheduler/apis/config/v1/default_plugins.go): NodeUnschedulable, NodeName, TaintToleration, NodeAffinity,
 // NodePorts, NodeResourcesFit. The first plugin that fails decides the node's status, as RunFilterPlugins stops there.
 import { toleratesTaint } from '../api/tolerations.js';
-import type { ContainerPort, Pod, Taint } from 'kubernetes-types/core/v1.js';
+import type { Pod, Taint } from 'kubernetes-types/core/v1.js';
+import { hostPortTaken, REASON_NODE_PORTS } from '../api/host-ports.js';
 import { matchesNodeSelector } from './node-affinity.js';
 import { nodeAllocatable, podResourceRequest, requestedOn, type NodeInfo } from './node-info.js';
 
@@ -20,7 +21,6 @@ export interface FilterFailure {
 export const REASON_UNSCHEDULABLE = 'node(s) were unschedulable';
 export const REASON_NODE_NAME = "node(s) didn't match the requested node name";
 export const REASON_NODE_AFFINITY = "node(s) didn't match Pod's node affinity/selector";
-export const REASON_NODE_PORTS = "node(s) didn't have free ports for the requested pod ports";
 export const REASON_TOO_MANY_PODS = 'Too many pods';
 
 const TAINT_UNSCHEDULABLE = 'node.kubernetes.io/unschedulable';
@@ -83,11 +83,9 @@ function nodeAffinity(pod: Pod, { node }: NodeInfo): FilterFailure | undefined {
 
 /** nodeports: a wanted host port (protocol, port) already taken on an overlapping host IP. */
 function nodePorts(pod: Pod, info: NodeInfo): FilterFailure | undefined {
-  const wanted = hostPorts(pod);
-  if (wanted.length === 0) return undefined;
-  const used = info.pods.flatMap(hostPorts);
-  const clash = wanted.some((w) => used.some((u) => portsConflict(w, u)));
-  return clash ? { code: 'Unschedulable', plugin: 'NodePorts', reasons: [REASON_NODE_PORTS] } : undefined;
+  return hostPortTaken(pod, info.pods)
+    ? { code: 'Unschedulable', plugin: 'NodePorts', reasons: [REASON_NODE_PORTS] }
+    : undefined;
 }
 
 /**
@@ -109,27 +107,6 @@ function nodeResourcesFit(pod: Pod, info: NodeInfo): FilterFailure | undefined {
   for (const [name, amount] of want.scalar)
     short(name, amount, allocatable.scalar.get(name) ?? 0n, used.scalar.get(name) ?? 0n);
   return reasons.length > 0 ? { code: 'Unschedulable', plugin: 'NodeResourcesFit', reasons } : undefined;
-}
-
-interface HostPort {
-  ip: string;
-  protocol: string;
-  port: number;
-}
-
-/** The host ports of the pod's containers and its restartable (sidecar) init containers. */
-function hostPorts(pod: Pod): HostPort[] {
-  const sidecars = (pod.spec?.initContainers ?? []).filter((c) => c.restartPolicy === 'Always');
-  return [...(pod.spec?.containers ?? []), ...sidecars]
-    .flatMap((c): ContainerPort[] => c.ports ?? [])
-    .filter((p) => (p.hostPort ?? 0) > 0)
-    .map((p) => ({ ip: p.hostIP || '0.0.0.0', protocol: p.protocol ?? 'TCP', port: p.hostPort ?? 0 }));
-}
-
-/** HostPortInfo.CheckConflict: the same protocol and port, and either IP the wildcard or both equal. */
-function portsConflict(a: HostPort, b: HostPort): boolean {
-  if (a.protocol !== b.protocol || a.port !== b.port) return false;
-  return a.ip === '0.0.0.0' || b.ip === '0.0.0.0' || a.ip === b.ip;
 }
 
 function unresolvable(plugin: string, reason: string): FilterFailure {

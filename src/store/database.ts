@@ -2,7 +2,8 @@
 // moves the counter and the object together, so a reopened store sees either both or neither.
 import Database from 'better-sqlite3';
 import { dirname } from 'node:path';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
+import { isNotFound } from '../util/fs.js';
 import { StorageError } from './errors.js';
 
 export interface ObjectRow {
@@ -57,6 +58,7 @@ export class StoreDatabase {
     let db: Database.Database | undefined;
     try {
       mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+      restrictToOwner(file);
       db = new Database(file, { timeout: 0 });
       db.pragma('locking_mode = EXCLUSIVE');
       db.pragma('journal_mode = WAL');
@@ -105,6 +107,22 @@ export class StoreDatabase {
         `cannot write ${key.resource} ${key.namespace}/${key.name} to ${this.file}: ${(e as Error).message}`,
         { cause: e },
       );
+    }
+  }
+}
+
+/**
+ * The store holds every Secret: its file is the owner's alone. SQLite gives the -wal and -shm files it creates the
+ * database file's mode (os_unix.c findCreateFileMode), so making the file 0600 before SQLite opens it covers all
+ * three; a store from an older podlet is narrowed here too.
+ */
+function restrictToOwner(file: string): void {
+  closeSync(openSync(file, 'a', 0o600));
+  for (const path of [file, `${file}-wal`, `${file}-shm`]) {
+    try {
+      chmodSync(path, 0o600);
+    } catch (e) {
+      if (!isNotFound(e)) throw e;
     }
   }
 }

@@ -84,6 +84,20 @@ export class InvalidResourceVersionError extends StoreError {
   }
 }
 
+/**
+ * An object whose stored form is larger than etcd's default request limit (--max-request-bytes, 1.5 MiB): kube
+ * refuses such a write with etcd's own text (rpctypes.ErrRequestTooLarge), whatever the request body's size.
+ */
+export class ObjectTooLargeError extends ObjectError {
+  constructor(
+    key: ObjectKey,
+    readonly bytes: number,
+    readonly limit: number,
+  ) {
+    super(key, 'etcdserver: request is too large');
+  }
+}
+
 /** The database could not be opened, read or written; `cause` is SQLite's error. */
 export class StorageError extends StoreError {}
 

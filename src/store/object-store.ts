@@ -5,6 +5,7 @@ import type { KubeObject, StoredObject } from '../api/object.js';
 import { silentLogger, type Logger } from '../util/log.js';
 import { decodeContinue, encodeContinue } from './continue-token.js';
 import { StoreDatabase, type ObjectRow } from './database.js';
+import { storedDataTransformer, type StoredDataTransformer } from './encryption.js';
 import {
   AlreadyExistsError,
   ConflictError,
@@ -12,6 +13,7 @@ import {
   InvalidContinueError,
   InvalidResourceVersionError,
   NotFoundError,
+  ObjectTooLargeError,
   StorageError,
   StoreError,
   type ObjectKey,
@@ -42,6 +44,8 @@ interface ResourceTable {
 // k8s.io/apiserver/pkg/registry/generic/registry/store.go OptimisticLockErrorMsg.
 const OPTIMISTIC_LOCK_MESSAGE =
   'the object has been modified; please apply your changes to the latest version and try again';
+/** etcd's default --max-request-bytes (1.5 MiB): no stored object is larger, as no etcd value is on a cluster. */
+export const MAX_OBJECT_BYTES = 1.5 * 1024 * 1024;
 /** guaranteedUpdate retries when its mutate function itself changed the object; more means a loop. */
 const MAX_UPDATE_ATTEMPTS = 16;
 
@@ -55,6 +59,7 @@ export class ObjectStore {
     private current: number,
     log: Logger,
     capacity: number,
+    private readonly transformer: StoredDataTransformer,
   ) {
     this.cache = new WatchCache(capacity, current);
     this.fanout = new WatchFanout(log);
@@ -69,6 +74,7 @@ export class ObjectStore {
         db.resourceVersion(),
         log,
         options.watchCacheCapacity ?? DEFAULT_WATCH_CACHE_CAPACITY,
+        options.transformer ?? storedDataTransformer(undefined),
       );
       const count = store.load();
       log.info({ file, objects: count, resourceVersion: store.current }, 'object store opened');
@@ -247,8 +253,10 @@ export class ObjectStore {
   ): StoredObject {
     const version = this.current + 1;
     const data = serialize(object, String(version));
+    const bytes = Buffer.byteLength(data);
+    if (bytes > MAX_OBJECT_BYTES) throw new ObjectTooLargeError(key, bytes, MAX_OBJECT_BYTES);
     const stored = deepFreeze(JSON.parse(data) as StoredObject);
-    this.db.write(version, { kind: 'put', row: { ...key, data } });
+    this.db.write(version, { kind: 'put', row: { ...key, data: this.transformer.toStorage(key, data) } });
     this.commit(key, version, type, stored, previous);
     return stored;
   }
@@ -274,7 +282,8 @@ export class ObjectStore {
   private load(): number {
     let count = 0;
     for (const row of this.db.rows()) {
-      this.table(row.resource).byKey.set(storageKey(row.namespace, row.name), parseRow(row));
+      const data = this.transformer.fromStorage(row, row.data);
+      this.table(row.resource).byKey.set(storageKey(row.namespace, row.name), parseRow({ ...row, data }));
       count++;
     }
     return count;

@@ -2,11 +2,14 @@
 // memory: callers structuredClone before changing one.
 import type { StoredObject } from '../api/object.js';
 import type { Logger } from '../util/log.js';
+import type { StoredDataTransformer } from './encryption.js';
 
 export interface StoreOptions {
   /** Events the watch cache keeps per resource for watches from a resourceVersion (default 10000). */
   watchCacheCapacity?: number;
   log?: Logger;
+  /** What rows look like in SQLite (Secrets encrypted at rest); by default the objects' JSON as it is. */
+  transformer?: StoredDataTransformer;
 }
 
 export type StoreEventType = 'ADDED' | 'MODIFIED' | 'DELETED';

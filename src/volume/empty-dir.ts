@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { EmptyDirVolumeSource } from 'kubernetes-types/core/v1.js';
 import { chmod } from 'node:fs/promises';
+import { isHugePageMedium } from '../api/hugepages.js';
 import { ensureDir, exists, removeTree } from '../util/fs.js';
 import { isMountPoint, mount, unmount } from '../util/mount.js';
 
@@ -13,19 +14,31 @@ export interface EmptyDirSetUp {
   source: EmptyDirVolumeSource;
   /** tmpfs size for `medium: Memory` (kubelet calculateEmptyDirMemorySize). */
   memorySizeBytes: number;
+  /** hugetlbfs's `pagesize=2Mi` for a `HugePages` medium (api/hugepages.ts hugePageMountOption). */
+  hugePageMountOption?: string;
 }
 
 export function emptyDirPath(podDir: string, name: string): string {
   return join(podDir, 'volumes', EMPTY_DIR_PLUGIN_DIR, name);
 }
 
-/** Creates the volume (idempotent): a directory on disk, or a tmpfs for `medium: Memory`. */
+/**
+ * Creates the volume (idempotent): a directory on disk, a tmpfs for `medium: Memory`, a hugetlbfs for `HugePages`
+ * and `HugePages-<size>`.
+ */
 export async function setUpEmptyDir(v: EmptyDirSetUp): Promise<string> {
+  const medium = v.source.medium ?? '';
+  if (medium !== '' && medium !== 'Memory' && !isHugePageMedium(medium))
+    throw new Error(`unknown storage medium "${medium}"`);
   const path = emptyDirPath(v.podDir, v.name);
   const fresh = !(await exists(path));
   await ensureDir(path, 0o777);
-  if (v.source.medium === 'Memory' && !(await isMountPoint(path))) {
+  if (medium === 'Memory' && !(await isMountPoint(path))) {
     await mount('tmpfs', path, 'tmpfs', ['nosuid', 'nodev', `size=${v.memorySizeBytes}`]);
+    await chmod(path, 0o777);
+  } else if (isHugePageMedium(medium) && !(await isMountPoint(path))) {
+    if (v.hugePageMountOption === undefined) throw new Error(`medium ${medium}: no huge page size to mount`);
+    await mount('nodev', path, 'hugetlbfs', [v.hugePageMountOption]);
     await chmod(path, 0o777);
   } else if (fresh) {
     // The daemon's umask took bits away; the kubelet chmods rather than touching the process umask. Only once: fsGroup

@@ -49,7 +49,8 @@ function mountApiAccess(pod: Pod): void {
   const volumeName = existing?.name ?? generatedName(API_ACCESS_VOLUME_PREFIX);
   const mount: VolumeMount = { name: volumeName, readOnly: true, mountPath: API_TOKEN_MOUNT_PATH };
   let needed = false;
-  for (const container of [...(spec.initContainers ?? []), ...spec.containers]) {
+  // A pod without containers still reaches validation, which reports it (Required value), not a TypeError.
+  for (const container of [...(spec.initContainers ?? []), ...(spec.containers ?? [])]) {
     const mounts = container.volumeMounts ?? [];
     if (mounts.some((m) => m.mountPath === API_TOKEN_MOUNT_PATH)) continue;
     container.volumeMounts = [...mounts, { ...mount }];

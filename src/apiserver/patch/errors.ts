@@ -1,22 +1,23 @@
 // The errors the patch code raises, carrying what the API server needs to build its Status (it owns the HTTP
 // side). The code for each failure follows apiserver pkg/endpoints/handlers/patch.go.
 
-export type PatchErrorCode = 400 | 422 | 500;
+export type PatchErrorCode = 400 | 422;
 
 /**
  * A patch document that cannot be applied: 400 BadRequest when malformed, 422 Invalid when it does not fit the
  * object. The strategic merge patch errors upstream does not classify (interpretStrategicMergePatchError's
- * default) reach the client as a 500 with an empty reason, which kubectl prints as `Error from server: ...`.
+ * default) reach its clients as a 500; they are the patch's fault all the same, and podlet never answers 5xx
+ * for bad input (issue 10), so they are 400s here.
  */
 export class PatchError extends Error {
   readonly code: PatchErrorCode;
-  readonly reason: 'BadRequest' | 'Invalid' | '';
+  readonly reason: 'BadRequest' | 'Invalid';
 
   constructor(message: string, code: PatchErrorCode = 400, options?: ErrorOptions) {
     super(message, options);
     this.name = 'PatchError';
     this.code = code;
-    this.reason = code === 400 ? 'BadRequest' : code === 422 ? 'Invalid' : '';
+    this.reason = code === 400 ? 'BadRequest' : 'Invalid';
   }
 }
 

@@ -74,7 +74,7 @@ function mapDirective(patch: JsonObject): JsonObject {
     return stripDirectives(patch) as JsonObject;
   }
   if (value === 'delete') return {};
-  throw new PatchError(`unknown patch type: ${String(value)} in map: ${JSON.stringify(patch)}`, 500);
+  throw new PatchError(`unknown patch type: ${String(value)} in map: ${JSON.stringify(patch)}`, 400);
 }
 
 function kindOf(value: JsonValue): 'object' | 'array' | 'scalar' {
@@ -182,13 +182,13 @@ function checkSetElementOrder(
   if (next < items.length) {
     throw new PatchError(
       `The order in patch list:\n${JSON.stringify(patchItems)}\n doesn't match $setElementOrder list:\n${JSON.stringify(order)}`,
-      500,
+      400,
     );
   }
 }
 
 function typeMismatch(key: string, value: JsonValue): PatchError {
-  return new PatchError(`expected a list for ${key}, but received ${JSON.stringify(value)}`, 500);
+  return new PatchError(`expected a list for ${key}, but received ${JSON.stringify(value)}`, 400);
 }
 
 function mergeListField(
@@ -226,7 +226,7 @@ function mergeList(
     return normalizeElementOrder(present, absent, patch, original, undefined);
   }
   if (mergeKey === undefined) {
-    throw new PatchError(`cannot merge lists without merge key for ${itemSchema.path.slice(0, -2)}`, 500);
+    throw new PatchError(`cannot merge lists without merge key for ${itemSchema.path.slice(0, -2)}`, 400);
   }
   const special = applySpecialElements(original, patch, mergeKey);
   const merged = mergeByKey(special.original, special.patch, itemSchema, mergeKey);
@@ -240,7 +240,7 @@ function listElementKind(items: JsonValue[], schema: Schema): 'scalar' | 'object
     if (Array.isArray(item)) throw new PatchError('lists of lists are not supported', 422);
     const kind = isJsonObject(item) ? 'object' : 'scalar';
     if (seen !== undefined && seen !== kind) {
-      throw new PatchError(`mixed objects and scalars in the list ${schema.path.slice(0, -2)}`, 500);
+      throw new PatchError(`mixed objects and scalars in the list ${schema.path.slice(0, -2)}`, 400);
     }
     seen = kind;
   }
@@ -265,8 +265,8 @@ function applySpecialElements(original: JsonValue[], patch: JsonValue[], mergeKe
       kept = kept.filter((candidate) => itemIdentity(candidate, mergeKey) !== element[mergeKey]);
     } else if (kind === 'replace') replace = true;
     else if (kind === 'merge')
-      throw new PatchError('merging lists cannot yet be specified in the patch', 500);
-    else throw new PatchError(`unknown patch type: ${String(kind)} in map: ${JSON.stringify(element)}`, 500);
+      throw new PatchError('merging lists cannot yet be specified in the patch', 400);
+    else throw new PatchError(`unknown patch type: ${String(kind)} in map: ${JSON.stringify(element)}`, 400);
   }
   return replace ? { original: plain, patch: [] as JsonValue[] } : { original: kept, patch: plain };
 }
@@ -292,6 +292,6 @@ function mergeByKey(
 function noMergeKey(element: JsonObject, mergeKey: string): PatchError {
   return new PatchError(
     `map: ${JSON.stringify(element)} does not contain declared merge key: ${mergeKey}`,
-    500,
+    400,
   );
 }

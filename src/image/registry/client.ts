@@ -32,8 +32,11 @@ export interface RegistryClientOptions {
   credentials?: CredentialMap;
   /** The platform picked from an index; the host's by default. */
   platform?: Platform;
-  /** How long to wait for a response's headers (not its body: a large layer may take minutes). */
-  responseTimeoutMs?: number;
+  /**
+   * How long a response may make no progress: the wait for its headers, and any pause between two chunks of its body
+   * (containerd's image_pull_progress_timeout). A large layer that keeps arriving may take minutes.
+   */
+  progressTimeoutMs?: number;
 }
 
 /** A manifest or index as the registry served it: its bytes are stored as they are, under the digest of those bytes. */
@@ -60,7 +63,13 @@ const MANIFEST_ACCEPT = [
   MediaType.dockerManifest,
   MediaType.dockerManifestList,
 ].join(', ');
-const DEFAULT_RESPONSE_TIMEOUT_MS = 30_000;
+export const DEFAULT_PROGRESS_TIMEOUT_MS = 30_000;
+
+/** A response and the watchdog that aborts it when it stalls; stop the watchdog once the body is read or dropped. */
+interface Exchange {
+  response: Response;
+  watchdog: ProgressWatchdog;
+}
 
 export class RegistryClient {
   readonly #auth: RegistryAuthenticator;
@@ -72,7 +81,7 @@ export class RegistryClient {
     this.#auth = new RegistryAuthenticator(options.credentials);
     this.#insecure = new Set(options.insecureRegistries ?? []);
     this.#platform = options.platform ?? hostPlatform();
-    this.#timeoutMs = options.responseTimeoutMs ?? DEFAULT_RESPONSE_TIMEOUT_MS;
+    this.#timeoutMs = options.progressTimeoutMs ?? DEFAULT_PROGRESS_TIMEOUT_MS;
   }
 
   /** Fetches what a reference points at, down to the manifest of this client's platform. */
@@ -95,21 +104,12 @@ export class RegistryClient {
 
   /** GETs a manifest or index by tag or digest; a digest reference is checked against the bytes received. */
   async fetchManifest(reference: ImageReference, tagOrDigest: string): Promise<ManifestDocument> {
-    const response = await this.request(reference, `manifests/${tagOrDigest}`, MANIFEST_ACCEPT);
-    const url = response.url;
-    if (response.status === 404) {
-      await response.body?.cancel();
-      throw new ManifestNotFoundError(`${reference.domain}/${reference.path}:${tagOrDigest}`);
+    const { response, watchdog } = await this.request(reference, `manifests/${tagOrDigest}`, MANIFEST_ACCEPT);
+    try {
+      return await readManifest(response, watchdog, reference, tagOrDigest);
+    } finally {
+      watchdog.stop();
     }
-    await expectOk(response);
-    const bytes = await readLimited(response, MAX_DOCUMENT_BYTES);
-    const digest = sha256Digest(bytes);
-    const announced = tagOrDigest.includes(':') ? tagOrDigest : response.headers.get('docker-content-digest');
-    if (announced !== null && isSha256Digest(announced) && announced !== digest) {
-      throw new ContentVerificationError(`manifest ${url}: digest`, announced, digest);
-    }
-    const mediaType = (response.headers.get('content-type') ?? '').split(';')[0]?.trim() ?? '';
-    return { digest, mediaType, bytes };
   }
 
   /**
@@ -123,36 +123,44 @@ export class RegistryClient {
     onBytes: (bytes: number) => void = () => {},
   ): Promise<BlobInfo> {
     if (!isSha256Digest(blob.digest)) throw new MalformedImageError(blob.digest, 'is not a sha256 digest');
-    const response = await this.request(reference, `blobs/${blob.digest}`, '*/*');
-    await expectOk(response);
+    const { response, watchdog } = await this.request(reference, `blobs/${blob.digest}`, '*/*');
     const what = `blob ${blob.digest} of ${reference.domain}/${reference.path}`;
-    const ingestion = await into.begin();
     try {
-      await ingestion.append(limitedBody(response, blob.size, what, onBytes));
-    } catch (e) {
-      await ingestion.abort();
-      if (e instanceof ContentVerificationError) throw e;
-      throw new RegistryError(response.url, `download interrupted: ${messageOf(e)}`, undefined, { cause: e });
+      await expectOk(response);
+      const ingestion = await into.begin();
+      try {
+        await ingestion.append(limitedBody(response, watchdog, blob.size, what, onBytes));
+      } catch (e) {
+        await ingestion.abort();
+        if (e instanceof ContentVerificationError) throw e;
+        throw new RegistryError(response.url, `download interrupted: ${messageOf(e)}`, undefined, {
+          cause: e,
+        });
+      }
+      return await into.commit(ingestion, what, blob);
+    } finally {
+      watchdog.stop();
     }
-    return into.commit(ingestion, what, blob);
   }
 
   /** One request with the auth dance: try the cached credentials, answer a 401 challenge once, then give up. */
-  private async request(reference: ImageReference, path: string, accept: string): Promise<Response> {
+  private async request(reference: ImageReference, path: string, accept: string): Promise<Exchange> {
     const { domain, path: repository } = reference;
     const url = `${this.#insecure.has(domain) ? 'http' : 'https'}://${apiHost(domain)}/v2/${repository}/${path}`;
     const cached = this.#auth.cached(domain, repository);
     const first = await this.send(url, accept, cached);
-    if (first.status !== 401) return first;
-    await first.body?.cancel();
+    if (first.response.status !== 401) return first;
+    first.watchdog.stop();
+    await first.response.body?.cancel();
     const authorization = await this.#auth.authorize(
       domain,
       repository,
-      first.headers.get('www-authenticate'),
+      first.response.headers.get('www-authenticate'),
     );
     const second = await this.send(url, accept, authorization);
-    if (second.status === 401 || second.status === 403) {
-      await second.body?.cancel();
+    if (second.response.status === 401 || second.response.status === 403) {
+      second.watchdog.stop();
+      await second.response.body?.cancel();
       throw this.#auth.rejected(domain, repository);
     }
     return second;
@@ -160,24 +168,73 @@ export class RegistryClient {
 
   /**
    * fetch follows redirects (blob storage such as S3) and, by the fetch standard, drops Authorization when one leaves
-   * the registry's origin. The timeout covers the wait for headers only.
+   * the registry's origin. The watchdog keeps running for the body: the caller stops it.
    */
-  private async send(url: string, accept: string, authorization: string | undefined): Promise<Response> {
-    const controller = new AbortController();
-    const timer = setTimeout(
-      () => controller.abort(new Error(`no response in ${this.#timeoutMs}ms`)),
-      this.#timeoutMs,
-    );
+  private async send(url: string, accept: string, authorization: string | undefined): Promise<Exchange> {
+    const watchdog = new ProgressWatchdog(this.#timeoutMs);
     const headers: Record<string, string> = { accept };
     if (authorization !== undefined) headers.authorization = authorization;
     try {
-      return await fetch(url, { headers, redirect: 'follow', signal: controller.signal });
+      const response = await fetch(url, { headers, redirect: 'follow', signal: watchdog.signal });
+      watchdog.kick();
+      return { response, watchdog };
     } catch (e) {
+      watchdog.stop();
       throw requestFailed(url, 'request', e);
-    } finally {
-      clearTimeout(timer);
     }
   }
+}
+
+/**
+ * Aborts a request that makes no progress for `timeoutMs`: a registry that accepts the connection and then sends
+ * nothing, or stops in the middle of a blob, would otherwise hold the pull (and the pod) forever.
+ */
+class ProgressWatchdog {
+  readonly #controller = new AbortController();
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly timeoutMs: number) {
+    this.kick();
+  }
+
+  get signal(): AbortSignal {
+    return this.#controller.signal;
+  }
+
+  /** Progress was made: the wait starts again. */
+  kick(): void {
+    clearTimeout(this.#timer);
+    const stalled = new Error(`no progress in ${this.timeoutMs}ms`);
+    this.#timer = setTimeout(() => this.#controller.abort(stalled), this.timeoutMs);
+    this.#timer.unref();
+  }
+
+  stop(): void {
+    clearTimeout(this.#timer);
+  }
+}
+
+/** A manifest response checked: 404 is ManifestNotFoundError, a digest reference must match the bytes received. */
+async function readManifest(
+  response: Response,
+  watchdog: ProgressWatchdog,
+  reference: ImageReference,
+  tagOrDigest: string,
+): Promise<ManifestDocument> {
+  const url = response.url;
+  if (response.status === 404) {
+    await response.body?.cancel();
+    throw new ManifestNotFoundError(`${reference.domain}/${reference.path}:${tagOrDigest}`);
+  }
+  await expectOk(response);
+  const bytes = await readLimited(response, watchdog, MAX_DOCUMENT_BYTES);
+  const digest = sha256Digest(bytes);
+  const announced = tagOrDigest.includes(':') ? tagOrDigest : response.headers.get('docker-content-digest');
+  if (announced !== null && isSha256Digest(announced) && announced !== digest) {
+    throw new ContentVerificationError(`manifest ${url}: digest`, announced, digest);
+  }
+  const mediaType = (response.headers.get('content-type') ?? '').split(';')[0]?.trim() ?? '';
+  return { digest, mediaType, bytes };
 }
 
 /** Docker Hub's API lives on another host than the name references use (containerd docker/config_unix.go). */
@@ -195,9 +252,13 @@ async function expectOk(response: Response): Promise<void> {
   );
 }
 
-async function readLimited(response: Response, maxBytes: number): Promise<Buffer> {
+async function readLimited(
+  response: Response,
+  watchdog: ProgressWatchdog,
+  maxBytes: number,
+): Promise<Buffer> {
   const chunks: Uint8Array[] = [];
-  for await (const chunk of limitedBody(response, maxBytes, `document ${response.url}`, () => {})) {
+  for await (const chunk of limitedBody(response, watchdog, maxBytes, `document ${response.url}`, () => {})) {
     chunks.push(chunk);
   }
   return Buffer.concat(chunks);
@@ -206,6 +267,7 @@ async function readLimited(response: Response, maxBytes: number): Promise<Buffer
 /** The response body, cut off with an error as soon as it grows past the size it was announced with. */
 async function* limitedBody(
   response: Response,
+  watchdog: ProgressWatchdog,
   maxBytes: number,
   what: string,
   onBytes: (bytes: number) => void,
@@ -218,6 +280,7 @@ async function* limitedBody(
     if (received > maxBytes) {
       throw new ContentVerificationError(`${what}: size`, `at most ${maxBytes}`, `more than ${maxBytes}`);
     }
+    watchdog.kick();
     onBytes(chunk.byteLength);
     yield chunk;
   }

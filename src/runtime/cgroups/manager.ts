@@ -12,6 +12,7 @@ import {
   qosCgroupPath,
 } from './layout.js';
 import type { CgroupDriver, CgroupLimits, CgroupMode, CgroupUsage, PodCgroupSettings } from './types.js';
+import { hugetlbLimits } from '../hugepages.js';
 import { V1Cgroups } from './v1.js';
 import { V2Cgroups } from './v2.js';
 
@@ -21,6 +22,8 @@ export interface CgroupManagerOptions {
   root?: string;
   /** The cgroup every pod cgroup goes under, the kubelet's "kubepods": e.g. 'podlet'. */
   parent: string;
+  /** Huge page sizes the hugetlb controller limits (HostFacts.hugetlbPageSizes); none: no hugetlb files written. */
+  hugetlbPageSizes?: readonly bigint[];
 }
 
 export interface PodCgroupEntry {
@@ -35,12 +38,14 @@ export class CgroupManager {
   readonly mode: CgroupMode;
   private readonly parent: string;
   private readonly driver: CgroupDriver;
+  private readonly hugetlbPageSizes: readonly bigint[];
 
   constructor(opts: CgroupManagerOptions) {
     const root = opts.root ?? DEFAULT_CGROUP_ROOT;
     this.mode = opts.mode;
     this.parent = parentCgroupPath(opts.parent);
     this.driver = opts.mode === 'v1' ? new V1Cgroups(root) : new V2Cgroups(root);
+    this.hugetlbPageSizes = opts.hugetlbPageSizes ?? [];
   }
 
   /** '/podlet/pod<uid>' (Guaranteed), '/podlet/burstable/pod<uid>', '/podlet/besteffort/pod<uid>'. */
@@ -61,7 +66,10 @@ export class CgroupManager {
     if (qos === 'BestEffort')
       await this.driver.writeCpuShares(qosCgroupPath(this.parent, qos), MIN_CPU_SHARES);
     const path = this.podCgroupPath(podUid, qos);
-    await this.driver.writePodValues(path, values);
+    await this.driver.writePodValues(path, {
+      ...values,
+      hugetlb: hugetlbLimits(this.hugetlbPageSizes, values.hugePageLimits),
+    });
     return path;
   }
 

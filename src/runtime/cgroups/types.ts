@@ -1,11 +1,15 @@
 // Shared types of the cgroup layer: what the manager takes and returns, and the driver seam between the pure
 // layout/value computation and the v1 (one hierarchy per controller) or v2 (one unified hierarchy) file writes.
 import type { PodCgroupValues } from '../../api/resources.js';
+import type { HugetlbLimit } from '../hugepages.js';
 
 export type CgroupMode = 'v1' | 'v2';
 
-/** The pod cgroup's values: the kubelet's ResourceConfigForPod plus its podPidsLimit (-1 = none). */
-export type PodCgroupSettings = PodCgroupValues & { pidsLimit: number };
+/**
+ * The pod cgroup's values: the kubelet's ResourceConfigForPod plus its podPidsLimit (-1 = none) and, where the hugetlb
+ * controller is, a limit for each huge page size.
+ */
+export type PodCgroupSettings = PodCgroupValues & { pidsLimit: number; hugetlb?: HugetlbLimit[] };
 
 export interface CgroupUsage {
   cpuUsageNanos: bigint;

@@ -3,7 +3,7 @@
 import { MAX_CPU_SHARES, MIN_CPU_SHARES } from '../../api/resources.js';
 import type { PodCgroupSettings } from './types.js';
 
-export type V1Controller = 'cpu' | 'memory' | 'pids';
+export type V1Controller = 'cpu' | 'memory' | 'pids' | 'hugetlb';
 
 export interface V1FileValue {
   controller: V1Controller;
@@ -38,6 +38,11 @@ export function v1PodFiles(s: PodCgroupSettings): V1FileValue[] {
     { controller: 'cpu', file: 'cpu.cfs_quota_us', value: String(s.cpuQuota) },
     { controller: 'memory', file: 'memory.limit_in_bytes', value: String(s.memoryLimit) },
     { controller: 'pids', file: 'pids.max', value: limitOrMax(s.pidsLimit) },
+    ...(s.hugetlb ?? []).map(({ pageSize, limit }) => ({
+      controller: 'hugetlb' as const,
+      file: `hugetlb.${pageSize}.limit_in_bytes`,
+      value: String(limit),
+    })),
   ];
 }
 
@@ -47,6 +52,10 @@ export function v2PodFiles(s: PodCgroupSettings): V2FileValue[] {
     { file: 'cpu.max', value: `${limitOrMax(s.cpuQuota)} ${s.cpuPeriod}` },
     { file: 'memory.max', value: limitOrMax(s.memoryLimit) },
     { file: 'pids.max', value: limitOrMax(s.pidsLimit) },
+    ...(s.hugetlb ?? []).map(({ pageSize, limit }) => ({
+      file: `hugetlb.${pageSize}.max`,
+      value: String(limit),
+    })),
   ];
 }
 

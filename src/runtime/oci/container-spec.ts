@@ -1,7 +1,9 @@
 // The OCI config of one container, as the kubelet's CreateContainer request turns into one in containerd's CRI
 // plugin (internal/cri/server/container_create.go buildLinuxSpec, container_create_linux.go containerSpecOpts).
 import type { Container, Pod } from 'kubernetes-types/core/v1.js';
+import type { ContainerCgroupValues } from '../../api/resources.js';
 import type { ImageConfig } from '../../image/types.js';
+import { hugetlbLimits } from '../hugepages.js';
 import { containerCapabilities } from './capabilities.js';
 import {
   DEFAULT_MASKED_PATHS,
@@ -58,7 +60,9 @@ export interface ContainerSpecInput {
   mounts: Mount[];
   cgroupsPath: string;
   /** cgroup v1 terms; -1 means no quota / no memory limit. */
-  resources: { cpuShares: number; cpuQuota: number; cpuPeriod: number; memoryLimit: number };
+  resources: ContainerCgroupValues;
+  /** Huge page sizes the hugetlb controller limits here (HostFacts.hugetlbPageSizes). */
+  hugetlbPageSizes?: readonly bigint[] | undefined;
   oomScoreAdj: number;
   /** readOomScoreAdjFloor: set when this process may not lower oom_score_adj below its own. */
   oomScoreAdjFloor?: number | undefined;
@@ -166,7 +170,7 @@ function containerLinux(input: ContainerSpecInput, sc: EffectiveSecurityContext)
     ...(input.cgroupNamespace && !sc.privileged ? [{ type: 'cgroup' } as const] : []),
   ];
   return {
-    resources: containerResources(input.resources, sc.privileged),
+    resources: containerResources(input.resources, sc.privileged, input.hugetlbPageSizes ?? []),
     cgroupsPath: input.cgroupsPath,
     namespaces,
     ...(sc.privileged && input.hostDevices ? { devices: input.hostDevices } : {}),
@@ -184,7 +188,11 @@ function containerLinux(input: ContainerSpecInput, sc: EffectiveSecurityContext)
  * limit, so the container cannot swap (kubelet NoSwap; containerd's default when a swap controller exists).
  * Privileged containers may use any device (their spec also lists the host's device nodes).
  */
-function containerResources(r: ContainerSpecInput['resources'], privileged: boolean): LinuxResources {
+function containerResources(
+  r: ContainerCgroupValues,
+  privileged: boolean,
+  hugetlbPageSizes: readonly bigint[],
+): LinuxResources {
   return {
     devices: privileged ? allDevicesAllowed() : defaultDeviceRules(),
     ...(r.memoryLimit > 0 ? { memory: { limit: r.memoryLimit, swap: r.memoryLimit } } : {}),
@@ -193,5 +201,9 @@ function containerResources(r: ContainerSpecInput['resources'], privileged: bool
       ...(r.cpuQuota > 0 ? { quota: r.cpuQuota } : {}),
       ...(r.cpuPeriod > 0 ? { period: r.cpuPeriod } : {}),
     },
+    // containerd's WithHugepageLimits: the kubelet's list holds every page size, 0 for those not asked for.
+    ...(hugetlbPageSizes.length > 0
+      ? { hugepageLimits: hugetlbLimits(hugetlbPageSizes, r.hugePageLimits) }
+      : {}),
   };
 }

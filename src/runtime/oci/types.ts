@@ -124,6 +124,7 @@ export interface LinuxResources {
   devices?: DeviceCgroup[];
   memory?: Memory;
   cpu?: Cpu;
+  hugepageLimits?: { pageSize: string; limit: number }[];
 }
 
 /** A devices-cgroup rule: `type` a (all), c or b; an absent major/minor matches any. */

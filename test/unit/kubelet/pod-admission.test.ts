@@ -11,6 +11,12 @@ function requesting(requests: Record<string, string>): Pod {
   return { spec: { containers: [{ name: 'c', image: 'i', resources: { requests } }] } };
 }
 
+function binding(hostPort: number, more: { hostIP?: string; protocol?: string } = {}): Pod {
+  return {
+    spec: { containers: [{ name: 'c', image: 'i', ports: [{ containerPort: 80, hostPort, ...more }] }] },
+  };
+}
+
 describe('kubelet admission', () => {
   test('a pod that fits beside the admitted ones is admitted', () => {
     assert.equal(admitPod(requesting({ cpu: '1' }), [requesting({ cpu: '500m' })], node), undefined);
@@ -34,6 +40,26 @@ describe('kubelet admission', () => {
     const full = [requesting({}), requesting({}), requesting({})];
     assert.equal(admitPod(requesting({ cpu: '100' }), full, node)?.reason, 'OutOfpods');
     assert.equal(admitPod(requesting({}), full.slice(1), node), undefined);
+  });
+
+  test('a pod wanting a host port an admitted pod holds is refused with NodePorts, in the kubelet words', () => {
+    assert.deepEqual(admitPod(binding(8080), [binding(8080)], node), {
+      reason: 'NodePorts',
+      message: "Predicate NodePorts failed: node(s) didn't have free ports for the requested pod ports",
+    });
+  });
+
+  test('host ports clash only on the same port and protocol with overlapping host IPs', () => {
+    assert.equal(admitPod(binding(8080), [binding(8081)], node), undefined);
+    assert.equal(admitPod(binding(8080, { protocol: 'UDP' }), [binding(8080)], node), undefined);
+    const onA = binding(8080, { hostIP: '10.0.0.1' });
+    assert.equal(admitPod(onA, [binding(8080, { hostIP: '10.0.0.2' })], node), undefined);
+    assert.equal(admitPod(onA, [binding(8080)], node)?.reason, 'NodePorts');
+  });
+
+  test('a resource shortage is reported before a host port clash, as AdmissionCheck orders them', () => {
+    const full = [binding(8080), requesting({}), requesting({})];
+    assert.equal(admitPod(binding(8080), full, node)?.reason, 'OutOfpods');
   });
 
   test('a rejected pod is Failed with the reason, keeps PodScheduled and has no container statuses', () => {

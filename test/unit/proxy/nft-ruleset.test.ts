@@ -135,6 +135,17 @@ describe('renderRuleset', () => {
     const input = declaration(renderRuleset([], options), 'chain', 'filter-input');
     assert.match(input, /iifname "podlet0" ip daddr 127\.0\.0\.0\/8 ct state new ct status & dnat == 0 drop/);
   });
+
+  test('refuses pods the API port at every host address, before the Service DNAT exception, when it is closed', () => {
+    const open = declaration(renderRuleset([], options), 'chain', 'filter-input');
+    assert.doesNotMatch(open, /dport 6443/);
+    const closed = declaration(
+      renderRuleset([], { ...options, closedApiPort: 6443 }),
+      'chain',
+      'filter-input',
+    );
+    assert.match(closed, /policy accept; iifname "podlet0" tcp dport 6443 reject with tcp reset comment "[^"]+"; iifname "podlet0" ip daddr 127/); // prettier-ignore
+  });
 });
 
 describe('needsRouteLocalnet', () => {

@@ -221,19 +221,19 @@ const failures: { name: string; patch: unknown; code: number; message: RegExp }[
   {
     name: 'a merging list item without its merge key',
     patch: { spec: { containers: [{ image: 'x' }] } },
-    code: 500,
+    code: 400,
     message: /does not contain declared merge key: name/,
   },
   {
     name: '$patch: merge in a list',
     patch: { spec: { containers: [{ name: 'a', $patch: 'merge' }] } },
-    code: 500,
+    code: 400,
     message: /merging lists cannot yet be specified/,
   },
   {
     name: 'an unknown $patch in a map',
     patch: { spec: { $patch: 'frob' } },
-    code: 500,
+    code: 400,
     message: /unknown patch type: frob/,
   },
   {
@@ -262,7 +262,7 @@ const failures: { name: string; patch: unknown; code: number; message: RegExp }[
         containers: [{ name: 'b' }, { name: 'a' }],
       },
     },
-    code: 500,
+    code: 400,
     message: /doesn't match \$setElementOrder list/,
   },
   {

@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
 import { readdir } from 'node:fs/promises';
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import { join } from 'node:path';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import { ContentStore } from '../../../../src/image/content-store.js';
@@ -134,6 +137,88 @@ describe('RegistryClient', () => {
         await storage.stop();
       }
     });
+  });
+});
+
+describe('RegistryClient progress timeout', () => {
+  const data = Buffer.alloc(4096, 3);
+  const digest = sha256(data);
+  let dir = '';
+  let content: ContentStore;
+  beforeEach(async () => {
+    dir = await tempDir('registry-stall');
+    content = await ContentStore.open(dir);
+  });
+  afterEach(async () => {
+    await removeTree(dir);
+  });
+
+  /** A registry whose every answer is `answer`; its connections are cut when it stops, stalled or not. */
+  async function withRegistry(
+    answer: (res: ServerResponse) => void,
+    body: (client: RegistryClient, host: string) => Promise<void>,
+  ): Promise<void> {
+    const sockets = new Set<Socket>();
+    const server = createServer((_req, res) => answer(res));
+    server.on('connection', (s) => sockets.add(s));
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      await body(new RegistryClient({ insecureRegistries: [host], progressTimeoutMs: 250 }), host);
+    } finally {
+      for (const s of sockets) s.destroy();
+      server.close();
+    }
+  }
+
+  test('gives up on a blob that stops arriving halfway and keeps none of it', async () => {
+    await withRegistry(
+      (res) => {
+        res.writeHead(200, { 'content-length': data.length });
+        res.write(data.subarray(0, 2048));
+      },
+      async (client, host) => {
+        await assert.rejects(
+          client.fetchBlob(content, parseImageReference(`${host}/a/b`), { digest, size: data.length }),
+          /download interrupted: no progress in 250ms/,
+        );
+        assert.deepEqual(await readdir(join(dir, 'ingest')), []);
+        assert.deepEqual(await content.list(), []);
+      },
+    );
+  });
+
+  test('gives up on a registry that never answers', async () => {
+    await withRegistry(
+      () => undefined,
+      async (client, host) => {
+        await assert.rejects(client.resolve(`${host}/a/b:1`), /request failed: no progress in 250ms/);
+      },
+    );
+  });
+
+  test('lets a slow blob through as long as it keeps arriving', async () => {
+    await withRegistry(
+      (res) => {
+        res.writeHead(200, { 'content-length': data.length });
+        let sent = 0;
+        const timer = setInterval(() => {
+          res.write(data.subarray(sent, sent + 512));
+          sent += 512;
+          if (sent < data.length) return;
+          clearInterval(timer);
+          res.end();
+        }, 100);
+      },
+      async (client, host) => {
+        const ref = parseImageReference(`${host}/a/b`);
+        assert.deepEqual(await client.fetchBlob(content, ref, { digest, size: data.length }), {
+          digest,
+          size: data.length,
+        });
+      },
+    );
   });
 });
 
