@@ -85,6 +85,7 @@ export class Kubelet {
    * every running pod would otherwise look orphaned (kubelet sourcesReady).
    */
   private sourcesReady = false;
+  private leftoversScannedAt = 0;
   private readonly bySource = new Map<string, Pod[]>();
   private readonly statuses = new Map<string, PodStatus>();
   /** Pods admitted by this process, and the rejected ones with why; a pod is admitted once, when first seen. */
@@ -195,9 +196,7 @@ export class Kubelet {
     try {
       const observed = new Map((await this.deps.runtime.listPods()).map((p) => [p.podUid, p]));
       if (this.sourcesReady) {
-        // A crash may leave a pod's directory or cgroup before any record names it (kubelet_pods.go
-        // cleanupOrphanedPodDirs, cleanupOrphanedPodCgroups): those pods are torn down too.
-        const held = await this.deps.runtime.podUids();
+        const held = await this.leftoverPodUids();
         for (const uid of new Set([...observed.keys(), ...held])) {
           if (!this.slots.has(uid)) this.schedule(uid, this.slot(uid), undefined);
         }
@@ -213,6 +212,18 @@ export class Kubelet {
     } catch (err) {
       this.logger.error({ err }, 'relist failed');
     }
+  }
+
+  /**
+   * A crash may leave a pod's directory or cgroup before any record names it (kubelet_pods.go
+   * cleanupOrphanedPodDirs, cleanupOrphanedPodCgroups). Only a daemon crash leaves them, so they are looked for at
+   * the first relist after the sources are ready and then once a resync period, not every second.
+   */
+  private async leftoverPodUids(): Promise<Set<string>> {
+    const now = Date.now();
+    if (now - this.leftoversScannedAt < RESYNC_INTERVAL_MS) return new Set();
+    this.leftoversScannedAt = now;
+    return this.deps.runtime.podUids();
   }
 
   private async onContainerExit(containerId: string): Promise<void> {

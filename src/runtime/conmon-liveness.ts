@@ -31,12 +31,8 @@ export function conmonAlive(bundle: string, containerId: string): boolean {
   }
 }
 
-/** A stopped container with no exit file and no conmon left to write one: its monitor died before it did. */
-export function lostMonitorExit(
-  bundle: string,
-  containerId: string,
-): { exitCode: number; finishedAt: string; oomKilled: boolean } | undefined {
-  if (conmonAlive(bundle, containerId)) return undefined;
+/** The exit of a stopped container with no exit file and no conmon left to write one: its monitor died first. */
+export function lostMonitorExit(): { exitCode: number; finishedAt: string; oomKilled: boolean } {
   return { exitCode: LOST_MONITOR_EXIT_CODE, finishedAt: new Date().toISOString(), oomKilled: false };
 }
 

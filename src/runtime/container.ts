@@ -372,7 +372,11 @@ async function observeContainer(
     exits.set(record.id, saved);
     return { record, state: 'exited', ...saved };
   }
-  const exit = (await readExitFile(paths, cgroups, record)) ?? lostMonitorExit(bundle, record.id);
+  let exit = await readExitFile(paths, cgroups, record);
+  // conmon writes the exit file and then exits: once it is gone the file is read again, or a container that has
+  // just ended would pass for one whose monitor died.
+  if (!exit && !conmonAlive(bundle, record.id))
+    exit = (await readExitFile(paths, cgroups, record)) ?? lostMonitorExit();
   if (!exit) return { record, state: 'unknown', oomKilled: false };
   await writeJsonAtomic(exitPath, exit);
   exits.set(record.id, exit);

@@ -17,6 +17,7 @@ import { tempDir } from '../unit/image/tar-fixtures.js';
 import { podlet, REPO, waitFor } from '../integration/support/podlet-process.js';
 import { startRegistry, type TestRegistry } from '../integration/support/registry.js';
 import { useCluster } from '../e2e/support/cluster.js';
+import { sleeperPod } from '../e2e/support/manifests.js';
 import { startFaultyRegistry, type FaultyRegistry } from './support/faulty-registry.js';
 import { recordScenario, scale } from './support/report.js';
 
@@ -122,7 +123,7 @@ describe('registry faults', () => {
     const image = `${proxy.host}/${repositories.get(fault)}`;
     const name = `pull-${fault}`;
     proxy.fault = fault;
-    await k.ok(['apply', '-f', '-'], { input: podYaml(name, image) });
+    await k.ok(['apply', '-f', '-'], { input: sleeperPod(name, image) });
     let checked = 0;
     await waitFor(
       `${FAILURES_BEFORE_HEALING} failed pulls of ${name}`,
@@ -200,16 +201,4 @@ function assertGrowingBackoff(pod: string, started: readonly number[]): void {
 
 async function storedNames(store: ImageStore): Promise<string[]> {
   return (await store.list()).flatMap((r) => r.names);
-}
-
-function podYaml(name: string, image: string): string {
-  return `
-apiVersion: v1
-kind: Pod
-metadata: { name: ${name} }
-spec:
-  terminationGracePeriodSeconds: 1
-  containers:
-    - { name: c, image: ${image}, command: ['sleep', '3600'] }
-`;
 }

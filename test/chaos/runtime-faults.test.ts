@@ -9,24 +9,13 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import { run, runUnchecked } from '../../src/util/exec.js';
-import { TEST_IMAGE, waitFor } from '../integration/support/podlet-process.js';
+import { waitFor } from '../integration/support/podlet-process.js';
 import { useCluster, type Cluster } from '../e2e/support/cluster.js';
+import { sleeperPod } from '../e2e/support/manifests.js';
 import { findOrphans, NO_ORPHANS } from './support/orphans.js';
 import { recordScenario } from './support/report.js';
 
 const DATA_FS_SIZE = '300m';
-
-function podYaml(name: string): string {
-  return `
-apiVersion: v1
-kind: Pod
-metadata: { name: ${name} }
-spec:
-  terminationGracePeriodSeconds: 1
-  containers:
-    - { name: c, image: ${TEST_IMAGE}, command: ['sleep', '3600'] }
-`;
-}
 
 async function getPod(k: Cluster, name: string): Promise<Pod> {
   return JSON.parse(await k.ok(['get', 'pod', name, '-o', 'json'])) as Pod;
@@ -120,7 +109,7 @@ describe('runtime faults', () => {
   });
 
   test('a killed conmon: the container is killed and restarted, exit code 255, restartCount 1', async () => {
-    await k.ok(['apply', '-f', '-'], { input: podYaml('lost-monitor') });
+    await k.ok(['apply', '-f', '-'], { input: sleeperPod('lost-monitor') });
     const id = await waitReady(k, 'lost-monitor');
     const conmonPid = Number(
       (await readFile(join(k.instance.dataDir, 'containers', id, 'conmon.pid'), 'utf8')).trim(),
@@ -138,7 +127,7 @@ describe('runtime faults', () => {
   });
 
   test('a killed pause process: SandboxChanged, a new sandbox and the container restarted', async () => {
-    await k.ok(['apply', '-f', '-'], { input: podYaml('lost-sandbox') });
+    await k.ok(['apply', '-f', '-'], { input: sleeperPod('lost-sandbox') });
     await waitReady(k, 'lost-sandbox');
     const uid = (await getPod(k, 'lost-sandbox')).metadata?.uid ?? '';
     const sandboxes = await readdir(join(k.instance.dataDir, 'sandboxes'));
@@ -167,7 +156,7 @@ describe('runtime faults', () => {
   });
 
   test('a deleted container cgroup: the container exits, is restarted in a new cgroup', async () => {
-    await k.ok(['apply', '-f', '-'], { input: podYaml('lost-cgroup') });
+    await k.ok(['apply', '-f', '-'], { input: sleeperPod('lost-cgroup') });
     const id = await waitReady(k, 'lost-cgroup');
     const uid = (await getPod(k, 'lost-cgroup')).metadata?.uid ?? '';
     const relative = join(k.instance.cgroupParent, 'besteffort', `pod${uid}`, id);
@@ -197,14 +186,14 @@ describe('runtime faults', () => {
   });
 
   test('a full data dir: writes are refused cleanly, reads go on, a crashed container restarts once space is back', async (t) => {
-    await k.ok(['apply', '-f', '-'], { input: podYaml('steady') });
+    await k.ok(['apply', '-f', '-'], { input: sleeperPod('steady') });
     const id = await waitReady(k, 'steady');
     const fill = join(mountPoint, 'fill');
     // dd stops at ENOSPC, with the file system full.
     await runUnchecked('dd', ['if=/dev/zero', `of=${fill}`, 'bs=1M'], { timeoutMs: 60_000 });
     figures.faults++;
     try {
-      const refused = await k.kubectl(['apply', '-f', '-'], { input: podYaml('latecomer') });
+      const refused = await k.kubectl(['apply', '-f', '-'], { input: sleeperPod('latecomer') });
       t.diagnostic(`apply on a full disk: exit ${refused.exitCode} ${refused.stderr.trim()}`);
       // The store may or may not have room for one more object; either answer must be clean, never a hang.
       if (refused.exitCode !== 0) assert.match(refused.stderr, /Error from server \(InternalError\)/);
@@ -227,7 +216,7 @@ describe('runtime faults', () => {
     const last = (await getPod(k, 'steady')).status?.containerStatuses?.[0]?.lastState?.terminated;
     t.diagnostic(`steady's last state: ${JSON.stringify(last)}`);
     assert.equal(last?.containerID, `runc://${id}`);
-    await k.ok(['apply', '-f', '-'], { input: podYaml('latecomer') });
+    await k.ok(['apply', '-f', '-'], { input: sleeperPod('latecomer') });
     await waitReady(k, 'latecomer');
     figures.recovered++;
     await k.ok(['delete', 'pod', 'steady', 'latecomer', '--wait=true']);

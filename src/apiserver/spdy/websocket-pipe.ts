@@ -4,8 +4,15 @@
 import { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 
+/**
+ * What the SPDY session may queue ahead of the WebSocket: with Node's 16 KiB default every 1 MiB DATA frame waited
+ * for the previous one to reach the socket, so reading the pod and encrypting for kubectl took turns.
+ */
+const OUTBOUND_BUFFER = 4 * 1024 * 1024;
+
 export function websocketPipe(ws: WebSocket): Duplex {
   const pipe = new Duplex({
+    writableHighWaterMark: OUTBOUND_BUFFER,
     read() {
       ws.resume();
     },

@@ -4,6 +4,7 @@ import {
   destroyInstance,
   importTestImage,
   newInstance,
+  NOTHING_LEFT,
   NODE_NAME,
   PodletDaemon,
   ps,
@@ -42,7 +43,7 @@ describe('two instances and bad manifests', () => {
   after(async () => {
     for (const [n, i] of instances.entries()) {
       const left = await destroyInstance(i, daemons[n]);
-      assert.deepEqual(left, { mounts: [], links: [], netns: [], cgroups: [], ipam: [] });
+      assert.deepEqual(left, NOTHING_LEFT);
     }
   });
 

@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { after, before } from 'node:test';
 import { run, runUnchecked } from '../../../src/util/exec.js';
 import type { PsEntry } from '../../../src/cli/ps-command.js';
+import { proxyTableName } from '../../../src/proxy/nft-ruleset.js';
 
 export const REPO = resolve(import.meta.dirname, '..', '..', '..', '..');
 export const PODLET = join(REPO, 'bin', 'podlet');
@@ -162,6 +163,8 @@ export interface Leftovers {
   netns: string[];
   cgroups: string[];
   ipam: string[];
+  /** The instance's nftables table (the service proxy's), which podlet removes when it stops. */
+  nftTables: string[];
 }
 
 export async function leftovers(i: Instance): Promise<Leftovers> {
@@ -187,7 +190,9 @@ export async function leftovers(i: Instance): Promise<Leftovers> {
   const ipam = (
     await readdir(join(i.dataDir, 'network', 'ipam', i.bridge)).catch(() => [] as string[])
   ).filter((f) => /^\d+\.\d+\.\d+\.\d+$/.test(f));
-  return { mounts, links, netns: ourNetns, cgroups, ipam };
+  const table = proxyTableName(i.bridge);
+  const nftTables = (await runUnchecked('nft', ['list', 'table', 'ip', table])).exitCode === 0 ? [table] : [];
+  return { mounts, links, netns: ourNetns, cgroups, ipam, nftTables };
 }
 
 /** Stops the daemon, removes what it left on purpose (the bridge, the empty cgroup parent) and the data dir. */
@@ -198,6 +203,7 @@ export async function destroyInstance(i: Instance, daemon: PodletDaemon | undefi
   await daemon?.stop();
   const found = await leftovers(i);
   await runUnchecked('ip', ['link', 'delete', i.bridge]);
+  for (const table of found.nftTables) await runUnchecked('nft', ['delete', 'table', 'ip', table]);
   for (const ctl of await readdir('/sys/fs/cgroup')) {
     await runUnchecked('find', [
       join('/sys/fs/cgroup', ctl, i.cgroupParent),
@@ -212,7 +218,14 @@ export async function destroyInstance(i: Instance, daemon: PodletDaemon | undefi
   return found;
 }
 
-export const NOTHING_LEFT: Leftovers = { mounts: [], links: [], netns: [], cgroups: [], ipam: [] };
+export const NOTHING_LEFT: Leftovers = {
+  mounts: [],
+  links: [],
+  netns: [],
+  cgroups: [],
+  ipam: [],
+  nftTables: [],
+};
 
 /** One podlet instance per suite, with the test image imported; `daemon` may be replaced by the tests. */
 export interface PodletFixture {
