@@ -10,3 +10,4 @@ mapfile -t files < <(find dist/test/chaos -name "*.test.js" | sort)
 PODLET_CHAOS=full PODLET_CHAOS_REPORT="$figures" \
   node --test --test-concurrency=1 --test-timeout=1800000 --test-reporter=spec "${files[@]}"
 node dist/scripts/render-reliability.js "$figures" docs/reliability.md
+npx prettier --log-level warn --write docs/reliability.md
