@@ -128,12 +128,17 @@ describe('a pod through kubectl', () => {
     assert.equal(mirror.metadata.ownerReferences[0].kind, 'Node');
     const ip = mirror.status.podIP;
     await k.ok(['delete', 'pod', 'static-test-node', '--wait=false']);
-    await waitFor('the mirror pod back', async () => {
-      const again = await k.kubectl(['get', 'pod', 'static-test-node', '-o', 'json']);
-      if (again.exitCode !== 0) return false;
-      const o = JSON.parse(again.stdout);
-      return o.metadata.uid !== mirror.metadata.uid && o.status.phase === 'Running';
-    });
+    // podlet makes the mirror again at the static pod's next sync, which for a settled pod is its 60 s resync.
+    await waitFor(
+      'the mirror pod back',
+      async () => {
+        const again = await k.kubectl(['get', 'pod', 'static-test-node', '-o', 'json']);
+        if (again.exitCode !== 0) return false;
+        const o = JSON.parse(again.stdout);
+        return o.metadata.uid !== mirror.metadata.uid && o.status.phase === 'Running';
+      },
+      90_000,
+    );
     assert.equal(
       await k.ok(['get', 'pod', 'static-test-node', '-o', 'jsonpath={.status.podIP}']),
       ip,
