@@ -54,7 +54,13 @@ import { apiPki, parseListen, writeApiAddress } from './api-endpoint.js';
 import { fail } from './output.js';
 import { inspectPod } from '../inspect/sharing-report.js';
 import { pullProgressTimeoutMs, registryCredentials } from './registry-options.js';
-import { logRotationOptions, maxPods, withServeOptions, type ServeOptions } from './serve-options.js';
+import {
+  conmonLogSizeMax,
+  logRotationOptions,
+  maxPods,
+  withServeOptions,
+  type ServeOptions,
+} from './serve-options.js';
 
 export function serveCommand(): Command {
   return withServeOptions(new Command('serve')).action(async (o: ServeOptions) => {
@@ -87,8 +93,7 @@ async function serve(o: ServeOptions): Promise<void> {
     podCidr: o.podCidr,
     serviceCidr: o.serviceCidr,
     cgroupParent: o.cgroupParent,
-    // Twice the rotation size: conmon truncates only a log that outran the kubelet's 10 s rotation.
-    containerLogSizeMax: 2 * logRotationOptions(o).maxSizeBytes,
+    containerLogSizeMax: conmonLogSizeMax(logRotationOptions(o).maxSizeBytes),
     logger,
   });
   const images = await ImageStore.open(`${o.dataDir}/images`, logger);

@@ -148,3 +148,14 @@ export function maxPods(value: string): number {
   if (!Number.isInteger(n) || n < 1) throw new Error(`--max-pods ${value}: must be an integer of at least 1`);
   return n;
 }
+
+/** Below this conmon never cuts a log: a container logging steadily is left to the kubelet's rotation alone. */
+const CONMON_LOG_CAP_FLOOR = 16 * 1024 * 1024;
+
+/**
+ * conmon's --log-size-max (decision 0041): twice the rotation size, and never under 16 MiB, so that only a log that
+ * outran the kubelet's 10 s rotation by that much is cut.
+ */
+export function conmonLogSizeMax(rotationBytes: number): number {
+  return Math.max(2 * rotationBytes, CONMON_LOG_CAP_FLOOR);
+}
