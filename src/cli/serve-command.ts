@@ -199,7 +199,10 @@ async function serve(o: ServeOptions): Promise<void> {
   const logRotation = new LogRotation(runtime, logRotationOptions(o), logger);
   logRotation.start();
   await loadManifests();
-  bridge.start((pods) => kubelet.setPods('api', pods));
+  bridge.start(
+    (pods) => kubelet.setPods('api', pods),
+    (namespace, name) => kubelet.resync('file', namespace, name),
+  );
   // After the Node exists: a pod waiting from before the restart is placed, not told there is no node.
   const scheduler = new Scheduler({ store, nodeName: o.nodeName, logger });
   scheduler.start();

@@ -114,8 +114,11 @@ export class ApiBridge implements PodStatusSink, ObjectSource {
     }
   }
 
-  /** Registers the Node and keeps its heartbeat; calls onPods with this node's API pods on every change. */
-  start(onPods: (pods: Pod[]) => void): void {
+  /**
+   * Registers the Node and keeps its heartbeat; calls onPods with this node's API pods on every change, and
+   * onMirrorDeleted when a mirror pod is gone, so that its static pod's worker makes it again at once.
+   */
+  start(onPods: (pods: Pod[]) => void, onMirrorDeleted: (namespace: string, name: string) => void): void {
     const heartbeat = () =>
       void this.images()
         .then((images) => this.registerNode((this.lastImages = nodeImages(images))))
@@ -134,8 +137,9 @@ export class ApiBridge implements PodStatusSink, ObjectSource {
       const uid = pod.metadata?.uid ?? '';
       const mine = pod.spec?.nodeName === this.node.name;
       if (isMirror(pod)) {
-        if (event.type !== 'DELETED' && pod.metadata?.deletionTimestamp)
-          queueMicrotask(() => this.dropMirror(pod));
+        if (event.type === 'DELETED')
+          queueMicrotask(() => onMirrorDeleted(pod.metadata?.namespace ?? '', pod.metadata?.name ?? ''));
+        else if (pod.metadata?.deletionTimestamp) queueMicrotask(() => this.dropMirror(pod));
         return;
       }
       if (event.type === 'DELETED' || !mine) pods.delete(uid);

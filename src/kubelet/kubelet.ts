@@ -42,8 +42,15 @@ export interface KubeletDeps extends PodWorkerDeps {
   pressureChanged?(conditions: readonly PressureCondition[]): void;
 }
 
-/** How often the runtime is relisted to catch what no event reported (the kubelet's PLEG relist is 1 s). */
+/** How often pods still starting, restarting or backing off are synced (the kubelet's PLEG relist is 1 s). */
 export const RELIST_INTERVAL_MS = 1000;
+
+/**
+ * How often the whole runtime is observed. A container's exit wakes its pod's worker at once (conmon's exit file,
+ * seen through inotify), so like the kubelet's Evented PLEG the full relist only catches what no event reports: a
+ * monitor that died, a runtime pod nobody asked for (decision 0043).
+ */
+export const FULL_RELIST_INTERVAL_MS = 10_000;
 
 /** eviction_manager.go immediateEvictionGracePeriodSeconds */
 const IMMEDIATE_EVICTION_GRACE_SECONDS = 1;
@@ -86,6 +93,7 @@ export class Kubelet {
    */
   private sourcesReady = false;
   private leftoversScannedAt = 0;
+  private fullRelistAt = 0;
   private readonly bySource = new Map<string, Pod[]>();
   private readonly statuses = new Map<string, PodStatus>();
   /** Pods admitted by this process, and the rejected ones with why; a pod is admitted once, when first seen. */
@@ -132,8 +140,21 @@ export class Kubelet {
   /** Replaces one source's pods; the desired set is the union of every source's. */
   setPods(source: string, pods: Pod[]): void {
     this.bySource.set(source, pods);
+    const wasReady = this.sourcesReady;
     this.sourcesReady = this.deps.sources.every((s) => this.bySource.has(s));
+    // Runtime pods no source knows are looked for at the next relist, not up to a full relist period later.
+    if (this.sourcesReady && !wasReady) this.fullRelistAt = 0;
     this.setDesiredPods([...this.bySource.values()].flat());
+  }
+
+  /** Wakes the worker of one source's pod by name (a static pod whose mirror pod was deleted). */
+  resync(source: string, namespace: string, name: string): void {
+    const pod = this.bySource
+      .get(source)
+      ?.find((p) => p.metadata?.namespace === namespace && p.metadata.name === name);
+    const uid = pod?.metadata?.uid ?? '';
+    const slot = this.slots.get(uid);
+    if (slot) this.schedule(uid, slot, slot.pod);
   }
 
   private setDesiredPods(pods: Pod[]): void {
@@ -189,24 +210,28 @@ export class Kubelet {
   }
 
   /**
-   * The PLEG: observes every pod in the runtime and wakes the workers of pods that are not settled or whose
-   * containers changed; includes runtime pods nobody asked for (left by a removed manifest while podlet was down).
+   * The PLEG: wakes the workers of pods that are not settled and, at a full relist, of pods whose containers
+   * changed and of runtime pods nobody asked for (left by a removed manifest while podlet was down).
    */
   private async relist(): Promise<void> {
     try {
-      const observed = new Map((await this.deps.runtime.listPods()).map((p) => [p.podUid, p]));
-      if (this.sourcesReady) {
+      const now = Date.now();
+      const full = now - this.fullRelistAt >= FULL_RELIST_INTERVAL_MS;
+      if (full) this.fullRelistAt = now;
+      const observed = full
+        ? new Map((await this.deps.runtime.listPods()).map((p) => [p.podUid, p]))
+        : undefined;
+      if (observed && this.sourcesReady) {
         const held = await this.leftoverPodUids();
         for (const uid of new Set([...observed.keys(), ...held])) {
           if (!this.slots.has(uid)) this.schedule(uid, this.slot(uid), undefined);
         }
       }
-      const now = Date.now();
       for (const [uid, slot] of this.slots) {
-        const state = observed.get(uid) ?? { podUid: uid, sandboxes: [], containers: [] };
         const settled = slot.settled;
-        if (settled && settled.fingerprint === fingerprint(state) && now - settled.at < RESYNC_INTERVAL_MS)
-          continue;
+        const state = observed?.get(uid) ?? { podUid: uid, sandboxes: [], containers: [] };
+        const unchanged = !observed || settled?.fingerprint === fingerprint(state);
+        if (settled && unchanged && now - settled.at < RESYNC_INTERVAL_MS) continue;
         this.schedule(uid, slot, slot.pod);
       }
     } catch (err) {
@@ -226,8 +251,11 @@ export class Kubelet {
     return this.deps.runtime.podUids();
   }
 
-  private async onContainerExit(containerId: string): Promise<void> {
-    const record = await this.deps.runtime.containers.load(containerId).catch(() => undefined);
+  /** conmon wrote an exit file: a container's or a sandbox's pause process ended. */
+  private async onContainerExit(id: string): Promise<void> {
+    const { containers, sandboxes } = this.deps.runtime;
+    const record =
+      (await containers.load(id).catch(() => undefined)) ?? (await sandboxes.load(id).catch(() => undefined));
     const slot = record && this.slots.get(record.podUid);
     if (record && slot) this.schedule(record.podUid, slot, slot.pod);
   }

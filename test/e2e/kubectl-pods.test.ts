@@ -128,7 +128,7 @@ describe('a pod through kubectl', () => {
     assert.equal(mirror.metadata.ownerReferences[0].kind, 'Node');
     const ip = mirror.status.podIP;
     await k.ok(['delete', 'pod', 'static-test-node', '--wait=false']);
-    // podlet makes the mirror again at the static pod's next sync, which for a settled pod is its 60 s resync.
+    // The mirror's deletion wakes the static pod's worker, which makes it again (kubelet mirror_client.go).
     await waitFor(
       'the mirror pod back',
       async () => {
@@ -137,7 +137,7 @@ describe('a pod through kubectl', () => {
         const o = JSON.parse(again.stdout);
         return o.metadata.uid !== mirror.metadata.uid && o.status.phase === 'Running';
       },
-      90_000,
+      20_000,
     );
     assert.equal(
       await k.ok(['get', 'pod', 'static-test-node', '-o', 'jsonpath={.status.podIP}']),

@@ -12,7 +12,7 @@ import { emptyDirPath } from '../../volume/empty-dir.js';
 import type { PodEvent } from '../events.js';
 import type { PodFailure } from '../status/facts.js';
 import { diskUsage } from '../../util/disk-usage.js';
-import { localStorageViolation, type PodStorageUsage } from './local-storage.js';
+import { hasLocalStorageLimit, localStorageViolation, type PodStorageUsage } from './local-storage.js';
 import { PressureConditions } from './pressure.js';
 import { evictionMessage, rankForEviction, type PodUsage } from './ranking.js';
 import { observeSignals, type SignalSources } from './signals.js';
@@ -86,11 +86,17 @@ export class EvictionManager {
       const met = pressure ? thresholdsMet(pressure.thresholds, observations) : [];
       this.updateConditions(met);
       const pods = this.deps.activePods();
+      // Walking writable layers and reading cgroups is the costly part: only pods with a local storage limit need
+      // it at every pass, every pod only when a threshold asks for a ranking.
       const measures = new Map<string, PodMeasures>();
-      for (const pod of pods) measures.set(pod.metadata?.uid ?? '', await this.measure(pod));
+      for (const pod of pods) {
+        if (met.length > 0 || hasLocalStorageLimit(pod))
+          measures.set(pod.metadata?.uid ?? '', await this.measure(pod));
+      }
       let evicted = false;
       for (const pod of pods) {
-        const violation = localStorageViolation(pod, measures.get(pod.metadata?.uid ?? '')!.storage);
+        const measured = measures.get(pod.metadata?.uid ?? '');
+        const violation = measured && localStorageViolation(pod, measured.storage);
         if (violation) this.deps.evict(pod, violation);
         evicted ||= violation !== undefined;
       }

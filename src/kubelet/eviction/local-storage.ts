@@ -15,6 +15,15 @@ export interface PodStorageUsage {
 
 const EVICTED = 'Evicted';
 
+/** Whether any limit of localStorageViolation applies to the pod: an emptyDir sizeLimit or an ephemeral-storage limit. */
+export function hasLocalStorageLimit(pod: Pod): boolean {
+  const containers = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])];
+  return (
+    (pod.spec?.volumes ?? []).some((v) => v.emptyDir?.sizeLimit !== undefined) ||
+    containers.some((c) => c.resources?.limits?.['ephemeral-storage'] !== undefined)
+  );
+}
+
 /** The first limit the pod is over, in the eviction manager's order; undefined when it is within all of them. */
 export function localStorageViolation(pod: Pod, usage: PodStorageUsage): PodFailure | undefined {
   for (const volume of pod.spec?.volumes ?? []) {

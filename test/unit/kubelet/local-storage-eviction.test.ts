@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Pod } from 'kubernetes-types/core/v1.js';
-import { localStorageViolation } from '../../../src/kubelet/eviction/local-storage.js';
+import { hasLocalStorageLimit, localStorageViolation } from '../../../src/kubelet/eviction/local-storage.js';
 
 const MI = 1024 * 1024;
 
@@ -20,6 +20,19 @@ const usage = (volume: number, containers: number[]) => ({
 });
 
 describe('local storage eviction', () => {
+  test('only pods with an emptyDir sizeLimit or an ephemeral-storage limit need measuring at every pass', () => {
+    assert.equal(hasLocalStorageLimit(pod([{ memory: '1Mi' }])), false);
+    assert.equal(hasLocalStorageLimit(pod([{ memory: '1Mi' }], '1Mi')), true);
+    assert.equal(hasLocalStorageLimit(pod([{}, { 'ephemeral-storage': '1Mi' }])), true);
+    const init: Pod = {
+      spec: {
+        initContainers: [{ name: 'i', resources: { limits: { 'ephemeral-storage': '1' } } }],
+        containers: [],
+      },
+    };
+    assert.equal(hasLocalStorageLimit(init), true);
+  });
+
   test('an emptyDir over its sizeLimit comes first, with the limit as written', () => {
     assert.deepEqual(
       localStorageViolation(pod([{ 'ephemeral-storage': '1Mi' }], '1Mi'), usage(2 * MI, [3 * MI])),
