@@ -2,6 +2,7 @@ import type { ContainerStatus, Pod, PodStatus } from 'kubernetes-types/core/v1.j
 import { podContainer } from '../api/pod-containers.js';
 import { burstableQosCpuShares } from '../api/resources.js';
 import type { PodRuntimeState } from '../runtime/runtime.js';
+import type { SandboxStatus } from '../runtime/types.js';
 import type { Logger } from '../util/log.js';
 import { DEFAULT_BUCKETS, Histogram, type MetricsRegistry } from '../util/prometheus.js';
 import { pastActiveDeadline } from './active-deadline.js';
@@ -47,8 +48,8 @@ export const RELIST_INTERVAL_MS = 1000;
 
 /**
  * How often the whole runtime is observed. A container's exit wakes its pod's worker at once (conmon's exit file,
- * seen through inotify), so like the kubelet's Evented PLEG the full relist only catches what no event reports: a
- * monitor that died, a runtime pod nobody asked for (decision 0043).
+ * seen through inotify) and pause processes are looked at every second, so like the kubelet's Evented PLEG the full
+ * relist only catches what no event reports: a monitor that died, a runtime pod nobody asked for (decision 0043).
  */
 export const FULL_RELIST_INTERVAL_MS = 10_000;
 
@@ -73,7 +74,7 @@ interface PodSlot {
    * What the runtime showed after the last sync, when that sync left the pod settled (every container running, or
    * the pod finished): the relist wakes the worker only when the runtime shows something else.
    */
-  settled: { fingerprint: string; at: number } | undefined;
+  settled: { fingerprint: string; sandboxes: string; at: number } | undefined;
 }
 
 /**
@@ -221,6 +222,8 @@ export class Kubelet {
       const observed = full
         ? new Map((await this.deps.runtime.listPods()).map((p) => [p.podUid, p]))
         : undefined;
+      // Between full relists only the pause processes are looked at: they have no conmon to report their end.
+      const sandboxes = observed ? undefined : sandboxesByPod(await this.deps.runtime.sandboxes.list());
       if (observed && this.sourcesReady) {
         const held = await this.leftoverPodUids();
         for (const uid of new Set([...observed.keys(), ...held])) {
@@ -229,8 +232,14 @@ export class Kubelet {
       }
       for (const [uid, slot] of this.slots) {
         const settled = slot.settled;
-        const state = observed?.get(uid) ?? { podUid: uid, sandboxes: [], containers: [] };
-        const unchanged = !observed || settled?.fingerprint === fingerprint(state);
+        const state = observed?.get(uid) ?? {
+          podUid: uid,
+          sandboxes: sandboxes?.get(uid) ?? [],
+          containers: [],
+        };
+        const unchanged = observed
+          ? settled?.fingerprint === fingerprint(state)
+          : settled?.sandboxes === fingerprint({ ...state, containers: [] });
         if (settled && unchanged && now - settled.at < RESYNC_INTERVAL_MS) continue;
         this.schedule(uid, slot, slot.pod);
       }
@@ -251,11 +260,8 @@ export class Kubelet {
     return this.deps.runtime.podUids();
   }
 
-  /** conmon wrote an exit file: a container's or a sandbox's pause process ended. */
-  private async onContainerExit(id: string): Promise<void> {
-    const { containers, sandboxes } = this.deps.runtime;
-    const record =
-      (await containers.load(id).catch(() => undefined)) ?? (await sandboxes.load(id).catch(() => undefined));
+  private async onContainerExit(containerId: string): Promise<void> {
+    const record = await this.deps.runtime.containers.load(containerId).catch(() => undefined);
     const slot = record && this.slots.get(record.podUid);
     if (record && slot) this.schedule(record.podUid, slot, slot.pod);
   }
@@ -300,7 +306,11 @@ export class Kubelet {
       if (pod) {
         const { state, status } = await this.syncPod(uid, pod);
         if (!slot.dirty && isSettled(pod, status))
-          slot.settled = { fingerprint: fingerprint(state), at: Date.now() };
+          slot.settled = {
+            fingerprint: fingerprint(state),
+            sandboxes: fingerprint({ ...state, containers: [] }),
+            at: Date.now(),
+          };
       } else {
         await this.worker.kill(uid, previous ? gracePeriod(previous) : ORPHAN_GRACE_SECONDS, previous);
         if (!slot.pod) this.forget(uid);
@@ -518,6 +528,12 @@ function fingerprint(state: PodRuntimeState): string {
     ...state.containers.map((c) => `${c.record.id}:${c.state}`),
   ];
   return parts.sort().join(',');
+}
+
+function sandboxesByPod(sandboxes: readonly SandboxStatus[]): Map<string, SandboxStatus[]> {
+  const byPod = new Map<string, SandboxStatus[]>();
+  for (const s of sandboxes) byPod.set(s.record.podUid, [...(byPod.get(s.record.podUid) ?? []), s]);
+  return byPod;
 }
 
 /** The running containers of the pod's live sandbox, for the probe workers. */

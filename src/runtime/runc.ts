@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isNotFound } from '../util/fs.js';
 import { statFields } from './proc-stat.js';
-import { run, runUnchecked } from '../util/exec.js';
+import { CommandError, commandLine, run, runUnchecked } from '../util/exec.js';
 
 export type RuncStatus = 'creating' | 'created' | 'running' | 'pausing' | 'paused' | 'stopped';
 
@@ -73,6 +73,37 @@ export class Runc {
     return (JSON.parse(r.stdout || 'null') as RuncState[] | null) ?? [];
   }
 
+  /**
+   * `runc create` of a container no monitor watches (a pod's pause process). Its processes inherit runc's stdio,
+   * and one that kept runc's pipes would hold them open for its lifetime, so stdio is /dev/null and runc's own
+   * error comes back through its JSON log file.
+   */
+  async createUnmonitored(id: string, bundle: string): Promise<void> {
+    const log = join(bundle, 'runc.log');
+    const args = [
+      '--root',
+      this.root,
+      '--log',
+      log,
+      '--log-format',
+      'json',
+      'create',
+      '--bundle',
+      bundle,
+      id,
+    ];
+    const child = spawn(this.binary, args, { stdio: 'ignore', cwd: bundle });
+    const exit = await new Promise<number | null>((resolve, reject) => {
+      const timer = setTimeout(() => child.kill('SIGKILL'), TIMEOUT_MS);
+      child.on('error', (e) => reject(new CommandError(commandLine(this.binary, args), null, e.message)));
+      child.on('exit', (code) => {
+        clearTimeout(timer);
+        resolve(code);
+      });
+    });
+    if (exit !== 0) throw new CommandError(commandLine(this.binary, args), exit, await runcError(log));
+  }
+
   async start(id: string): Promise<void> {
     await run(this.binary, ['--root', this.root, 'start', id], { timeoutMs: TIMEOUT_MS });
   }
@@ -110,6 +141,22 @@ export class Runc {
       await run(this.binary, ['--root', this.root, 'delete', '--force', id], { timeoutMs: TIMEOUT_MS });
     }
   }
+}
+
+/** The messages of runc's JSON log at level error or fatal: what it would have printed on stderr. */
+async function runcError(log: string): Promise<string> {
+  const text = await readFile(log, 'utf8').catch(() => '');
+  return text
+    .split('\n')
+    .flatMap((line) => {
+      try {
+        const entry = JSON.parse(line) as { level?: string; msg?: string };
+        return entry.level === 'error' || entry.level === 'fatal' ? [entry.msg ?? ''] : [];
+      } catch {
+        return [];
+      }
+    })
+    .join('\n');
 }
 
 /**

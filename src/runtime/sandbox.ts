@@ -16,7 +16,6 @@ import {
 } from '../util/fs.js';
 import type { Logger } from '../util/log.js';
 import { mount, unmount } from '../util/mount.js';
-import { startConmon } from './conmon.js';
 import { buildSandboxSpec } from './oci/sandbox-spec.js';
 import { loadLocalhostSeccomp, seccompProfileRoot } from './oci/seccomp.js';
 import type { HostFacts } from './host-facts.js';
@@ -141,15 +140,8 @@ export class SandboxManager {
       ),
     });
     await writeJsonAtomic(join(dir, 'config.json'), spec);
-    await startConmon({
-      id: record.id,
-      name: `${record.podName}_pause`,
-      bundle: dir,
-      logPath: join(dir, 'pause.log'),
-      exitDir: this.paths.exitDir,
-      socketDir: this.paths.socketDir,
-      runcRoot: this.paths.runcRoot,
-    });
+    // No conmon: the pause process writes no log, nobody attaches to it, and the relist sees it die (decision 0044).
+    await this.runc.createUnmonitored(record.id, dir);
     if (record.userns) {
       const pid = (await this.runc.state(record.id))?.pid;
       if (pid === undefined) throw new Error(`sandbox ${record.id} has no process after runc create`);
