@@ -92,16 +92,9 @@ export class Runc {
       bundle,
       id,
     ];
-    const child = spawn(this.binary, args, { stdio: 'ignore', cwd: bundle });
-    const exit = await new Promise<number | null>((resolve, reject) => {
-      const timer = setTimeout(() => child.kill('SIGKILL'), TIMEOUT_MS);
-      child.on('error', (e) => reject(new CommandError(commandLine(this.binary, args), null, e.message)));
-      child.on('exit', (code) => {
-        clearTimeout(timer);
-        resolve(code);
-      });
-    });
-    if (exit !== 0) throw new CommandError(commandLine(this.binary, args), exit, await runcError(log));
+    const r = await runUnchecked(this.binary, args, { stdio: 'null', cwd: bundle, timeoutMs: TIMEOUT_MS });
+    if (r.exitCode !== 0)
+      throw new CommandError(commandLine(this.binary, args), r.exitCode, await runcError(log));
   }
 
   async start(id: string): Promise<void> {

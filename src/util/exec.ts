@@ -1,38 +1,27 @@
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { constants } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  CommandError,
+  commandLine,
+  DEFAULT_TIMEOUT_MS,
+  timeoutError,
+  type RunOptions,
+  type RunResult,
+} from './command.js';
+import { Spawner } from './spawner.js';
 
-export interface RunOptions {
-  /** Milliseconds before the program is killed with SIGKILL. */
-  timeoutMs?: number;
-  input?: string | Buffer;
-  env?: NodeJS.ProcessEnv;
-  cwd?: string;
-  signal?: AbortSignal;
-}
+export { CommandError, commandLine, DEFAULT_TIMEOUT_MS, type RunOptions, type RunResult };
 
-export interface RunResult {
-  stdout: string;
-  stderr: string;
-  exitCode: number;
-}
+const here = dirname(fileURLToPath(import.meta.url));
+// Built by scripts/build-native.sh into dist/native; from the sources (tsx) the built one is used too.
+const SPAWNER = here.includes('/dist/')
+  ? join(here, '..', '..', 'native', 'spawner')
+  : join(here, '..', '..', 'dist', 'native', 'spawner');
 
-/** A program that failed: carries the command line, exit code and stderr so the caller's log says why. */
-export class CommandError extends Error {
-  constructor(
-    readonly command: string,
-    readonly exitCode: number | null,
-    readonly stderr: string,
-    options?: { cause?: unknown },
-  ) {
-    const detail = stderr.trim().split('\n').slice(-3).join(' | ');
-    super(
-      `${command}: ${exitCode === null ? 'killed' : `exit ${exitCode}`}${detail ? `: ${detail}` : ''}`,
-      options,
-    );
-    this.name = 'CommandError';
-  }
-}
-
-export const DEFAULT_TIMEOUT_MS = 30_000;
+let spawner: Spawner | null | undefined;
 
 /** Runs a program (never through a shell) and resolves with its output; rejects with CommandError on a non-zero exit. */
 export async function run(
@@ -51,13 +40,21 @@ export function runUnchecked(
   args: readonly string[],
   options: RunOptions = {},
 ): Promise<RunResult> {
+  // One spawner for the whole process, so the daemon never forks (see native/spawner.c). Without a build (tests
+  // run from the sources before `npm run build`) there is no binary and Node's own spawn does the job.
+  if (spawner === undefined) spawner = existsSync(SPAWNER) ? Spawner.start(SPAWNER) : null;
+  return spawner ? spawner.run(file, args, options) : runWithNodeSpawn(file, args, options);
+}
+
+function runWithNodeSpawn(file: string, args: readonly string[], options: RunOptions): Promise<RunResult> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   return new Promise((resolve, reject) => {
     const child = spawn(file, args, {
-      stdio: ['pipe', 'pipe', 'pipe'],
+      stdio: options.stdio === 'null' ? 'ignore' : ['pipe', 'pipe', 'pipe'],
       env: options.env ?? process.env,
       cwd: options.cwd,
       signal: options.signal,
+      killSignal: 'SIGKILL', // as the spawner does on abort
     });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
@@ -66,8 +63,8 @@ export function runUnchecked(
       timedOut = true;
       child.kill('SIGKILL');
     }, timeoutMs);
-    child.stdout.on('data', (c: Buffer) => out.push(c));
-    child.stderr.on('data', (c: Buffer) => err.push(c));
+    child.stdout?.on('data', (c: Buffer) => out.push(c));
+    child.stderr?.on('data', (c: Buffer) => err.push(c));
     child.on('error', (e) => {
       clearTimeout(timer);
       reject(new CommandError(commandLine(file, args), null, e.message, { cause: e }));
@@ -76,24 +73,16 @@ export function runUnchecked(
       clearTimeout(timer);
       const stderr = Buffer.concat(err).toString();
       if (timedOut) {
-        reject(new CommandError(commandLine(file, args), null, `timed out after ${timeoutMs} ms ${stderr}`));
+        reject(timeoutError(commandLine(file, args), timeoutMs, stderr));
         return;
       }
       resolve({
         stdout: Buffer.concat(out).toString(),
         stderr,
-        exitCode: code ?? 128 + signalNumber(signal),
+        exitCode: code ?? 128 + (signal ? constants.signals[signal] : 0),
       });
     });
-    child.stdin.on('error', () => undefined); // the program may exit before reading its input
-    child.stdin.end(options.input ?? '');
+    child.stdin?.on('error', () => undefined); // the program may exit before reading its input
+    child.stdin?.end(options.input ?? '');
   });
-}
-
-function signalNumber(signal: NodeJS.Signals | null): number {
-  return signal === 'SIGKILL' ? 9 : signal === 'SIGTERM' ? 15 : 0;
-}
-
-export function commandLine(file: string, args: readonly string[]): string {
-  return [file, ...args].map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : JSON.stringify(a))).join(' ');
 }
