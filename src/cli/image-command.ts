@@ -4,7 +4,7 @@ import { RegistryClient } from '../image/registry/client.js';
 import { pullImage } from '../image/registry/pull.js';
 import { normalizeImageReference } from '../image/reference.js';
 import { ImageStore } from '../image/store.js';
-import { readContainerRecords } from '../runtime/container.js';
+import { readContainerRecords } from '../runtime/container-observe.js';
 import { RuntimePaths } from '../runtime/paths.js';
 import type { ImageRecord } from '../image/types.js';
 import { humanSize } from './human-size.js';

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { RuntimePaths } from '../runtime/paths.js';
-import { listContainers } from '../runtime/container.js';
+import { listContainers } from '../runtime/container-observe.js';
 import { listSandboxes } from '../runtime/sandbox.js';
 import { Runc } from '../runtime/runc.js';
 import type { ContainerStatus, SandboxStatus } from '../runtime/types.js';

@@ -2,7 +2,7 @@
 // the pod, and /proc, the cgroup files and the runc bundles say what each of them shares.
 import { join, relative, sep } from 'node:path';
 import type { CgroupManager } from '../runtime/cgroups/manager.js';
-import { listContainers } from '../runtime/container.js';
+import { listContainers } from '../runtime/container-observe.js';
 import type { Mount, Spec } from '../runtime/oci/types.js';
 import type { RuntimePaths } from '../runtime/paths.js';
 import type { Runc } from '../runtime/runc.js';

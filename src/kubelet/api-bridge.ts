@@ -28,7 +28,7 @@ import { NotFoundError } from '../store/errors.js';
 import type { ObjectStore } from '../store/object-store.js';
 import type { Logger } from '../util/log.js';
 import type { ObjectSource } from './container-env.js';
-import type { PodStatusSink } from './kubelet.js';
+import type { PodStatusSink } from './pod-status-manager.js';
 import type { PressureCondition } from './eviction/thresholds.js';
 import type { PodEvent } from './events.js';
 import {

@@ -1,33 +1,26 @@
-import type { ContainerStatus, Pod, PodStatus } from 'kubernetes-types/core/v1.js';
+import type { Pod, PodStatus } from 'kubernetes-types/core/v1.js';
 import { podContainer } from '../api/pod-containers.js';
 import { burstableQosCpuShares } from '../api/resources.js';
 import type { PodRuntimeState } from '../runtime/runtime.js';
-import type { SandboxStatus } from '../runtime/types.js';
 import type { Logger } from '../util/log.js';
 import { DEFAULT_BUCKETS, Histogram, type MetricsRegistry } from '../util/prometheus.js';
 import { pastActiveDeadline } from './active-deadline.js';
 import { appArmorBlock } from './apparmor-admission.js';
+import { gracePeriod } from './container-lifecycle-hooks.js';
 import type { PodEvent } from './events.js';
 import { EvictionManager, type NodePressureConfig } from './eviction/eviction-manager.js';
 import type { PressureCondition } from './eviction/thresholds.js';
-import { admitPod } from './pod-admission.js';
-import { gracePeriod, PodWorker, type PodWorkerDeps } from './pod-worker.js';
+import { Pleg } from './pleg.js';
+import { admitPod, byCreation } from './pod-admission.js';
+import { fingerprint, isSettled } from './pod-settled.js';
+import { PodSlots, type PodSlot } from './pod-slots.js';
+import { PodStatusManager, type PodStatusSink } from './pod-status-manager.js';
+import { PodWorker, type PodWorkerDeps } from './pod-worker.js';
 import type { PodFailure } from './status/facts.js';
-import { isSidecar } from './status/container-statuses.js';
-import { computePodStatus, isPodTerminal } from './status/pod-status.js';
+import { isPodTerminal } from './status/pod-status.js';
 import { rejectedPodStatus } from './status/rejected-pod-status.js';
-import { ProbeManager, type ProbeTarget } from './prober/probe-manager.js';
-import { TerminationMessages } from './termination-messages.js';
-
-/** Where pod status goes: the API server's store (through the mirror pod for a static pod). */
-export interface PodStatusSink {
-  /** The status stored for the pod, the base of the first status this kubelet process computes for it. */
-  stored(pod: Pod): PodStatus | undefined;
-  /** Writes the status when it differs from the stored one. */
-  write(pod: Pod, status: PodStatus): Promise<void>;
-  /** A pod marked for deletion has been stopped and torn down: it may go for good. */
-  terminated(pod: Pod): Promise<void>;
-}
+import { ProbeManager } from './prober/probe-manager.js';
+import { probeTargets } from './prober/probe-targets.js';
 
 export interface KubeletDeps extends PodWorkerDeps {
   /** The pod sources (`file`, `api`); orphans are removed only once each has reported (kubelet sourcesReady). */
@@ -43,16 +36,6 @@ export interface KubeletDeps extends PodWorkerDeps {
   pressureChanged?(conditions: readonly PressureCondition[]): void;
 }
 
-/** How often pods still starting, restarting or backing off are synced (the kubelet's PLEG relist is 1 s). */
-export const RELIST_INTERVAL_MS = 1000;
-
-/**
- * How often the whole runtime is observed. A container's exit wakes its pod's worker at once (conmon's exit file,
- * seen through inotify) and pause processes are looked at every second, so like the kubelet's Evented PLEG the full
- * relist only catches what no event reports: a monitor that died, a runtime pod nobody asked for (decision 0043).
- */
-export const FULL_RELIST_INTERVAL_MS = 10_000;
-
 /** eviction_manager.go immediateEvictionGracePeriodSeconds */
 const IMMEDIATE_EVICTION_GRACE_SECONDS = 1;
 
@@ -62,41 +45,21 @@ const IMMEDIATE_EVICTION_GRACE_SECONDS = 1;
  */
 const ORPHAN_GRACE_SECONDS = 1;
 
-/** How often a settled pod is synced anyway (the kubelet's --sync-frequency). */
-export const RESYNC_INTERVAL_MS = 60_000;
-
-interface PodSlot {
-  pod: Pod | undefined;
-  running: Promise<void> | undefined;
-  dirty: boolean;
-  lastError: string | undefined;
-  /**
-   * What the runtime showed after the last sync, when that sync left the pod settled (every container running, or
-   * the pod finished): the relist wakes the worker only when the runtime shows something else.
-   */
-  settled: { fingerprint: string; sandboxes: string; at: number } | undefined;
-}
-
 /**
  * Drives every pod toward its spec: one serialized worker per pod UID, woken by changes to the desired set, by
- * container exits and by the periodic relist; pods that are no longer desired are stopped and removed. It also
- * holds what the kubelet's status manager and admission hold: the last status of each pod and which pods were
- * admitted or rejected.
+ * container exits and by the periodic relist (pleg.ts); pods that are no longer desired are stopped and removed. It
+ * also holds what the kubelet's admission holds: which pods were admitted or rejected, and which failed as a whole.
+ * The last status of each pod is the status manager's (pod-status-manager.ts).
  */
 export class Kubelet {
-  private readonly slots = new Map<string, PodSlot>();
+  private readonly slots = new PodSlots((uid, slot, previous) => this.work(uid, slot, previous));
   private readonly worker: PodWorker;
-  private timer: NodeJS.Timeout | undefined;
   private readonly logger: Logger;
-  /**
-   * Runtime pods nobody asked for are removed only once the pod sources have reported: right after a restart
-   * every running pod would otherwise look orphaned (kubelet sourcesReady).
-   */
+  /** Whether every pod source has reported (see PlegDeps.sourcesReady). */
   private sourcesReady = false;
-  private leftoversScannedAt = 0;
-  private fullRelistAt = 0;
+  private readonly pleg: Pleg;
   private readonly bySource = new Map<string, Pod[]>();
-  private readonly statuses = new Map<string, PodStatus>();
+  private readonly statuses: PodStatusManager;
   /** Pods admitted by this process, and the rejected ones with why; a pod is admitted once, when first seen. */
   private readonly admitted = new Set<string>();
   private readonly rejected = new Map<string, PodFailure>();
@@ -104,13 +67,11 @@ export class Kubelet {
   private readonly failed = new Map<string, { failure: PodFailure; graceSeconds?: number }>();
   private readonly eviction: EvictionManager;
   private readonly syncDuration: Histogram | undefined;
-  private readonly messages: TerminationMessages;
   private readonly probes: ProbeManager;
 
   constructor(private readonly deps: KubeletDeps) {
     this.worker = new PodWorker(deps);
     this.logger = deps.logger;
-    this.messages = new TerminationMessages(deps.runtime.paths);
     this.syncDuration = deps.metrics?.register(
       new Histogram(
         'kubelet_pod_worker_duration_seconds',
@@ -133,8 +94,21 @@ export class Kubelet {
       events: deps.events,
       onChange: (uid) => {
         const slot = this.slots.get(uid);
-        if (slot) this.schedule(uid, slot, slot.pod);
+        if (slot) this.slots.schedule(uid, slot, slot.pod);
       },
+    });
+    this.statuses = new PodStatusManager({
+      sink: deps.status,
+      paths: deps.runtime.paths,
+      nodeIP: deps.nodeIP,
+      waitingReasons: (uid) => this.worker.waitingReasons(uid),
+      probes: this.probes,
+    });
+    this.pleg = new Pleg({
+      runtime: deps.runtime,
+      slots: this.slots,
+      sourcesReady: () => this.sourcesReady,
+      logger: deps.logger,
     });
   }
 
@@ -144,7 +118,7 @@ export class Kubelet {
     const wasReady = this.sourcesReady;
     this.sourcesReady = this.deps.sources.every((s) => this.bySource.has(s));
     // Runtime pods no source knows are looked for at the next relist, not up to a full relist period later.
-    if (this.sourcesReady && !wasReady) this.fullRelistAt = 0;
+    if (this.sourcesReady && !wasReady) this.pleg.fullRelistNext();
     this.setDesiredPods([...this.bySource.values()].flat());
   }
 
@@ -155,15 +129,15 @@ export class Kubelet {
       ?.find((p) => p.metadata?.namespace === namespace && p.metadata.name === name);
     const uid = pod?.metadata?.uid ?? '';
     const slot = this.slots.get(uid);
-    if (slot) this.schedule(uid, slot, slot.pod);
+    if (slot) this.slots.schedule(uid, slot, slot.pod);
   }
 
   private setDesiredPods(pods: Pod[]): void {
     const wanted = new Map(pods.map((p) => [p.metadata?.uid ?? '', p]));
-    for (const [uid, slot] of this.slots) if (!wanted.has(uid)) this.schedule(uid, slot, undefined);
+    for (const [uid, slot] of this.slots) if (!wanted.has(uid)) this.slots.schedule(uid, slot, undefined);
     // HandlePodAdditions admits new pods oldest first, each against those admitted before it.
     for (const pod of [...wanted.values()].sort(byCreation)) this.admit(pod);
-    for (const [uid, pod] of wanted) this.schedule(uid, this.slot(uid), pod);
+    for (const [uid, pod] of wanted) this.slots.schedule(uid, this.slots.slot(uid), pod);
     // The burstable QoS cgroup's shares are the sum of its pods' requests (kubelet qos_container_manager_linux.go).
     this.deps.runtime.cgroups
       .setBurstableCpuShares(burstableQosCpuShares(pods))
@@ -174,9 +148,9 @@ export class Kubelet {
   private admit(pod: Pod): void {
     const uid = pod.metadata?.uid ?? '';
     if (this.admitted.has(uid) || this.rejected.has(uid)) return;
-    if (pod.metadata?.deletionTimestamp || isPodTerminal(this.lastStatus(pod))) return;
+    if (pod.metadata?.deletionTimestamp || isPodTerminal(this.statuses.last(pod))) return;
     const active = [...this.slots.entries()]
-      .filter(([id, s]) => this.admitted.has(id) && s.pod && !isPodTerminal(this.lastStatus(s.pod)))
+      .filter(([id, s]) => this.admitted.has(id) && s.pod && !isPodTerminal(this.statuses.last(s.pod)))
       .map(([, s]) => s.pod as Pod);
     const rejection = admitPod(pod, active, this.deps.allocatable, this.eviction.nodeConditions());
     if (!rejection) {
@@ -190,13 +164,13 @@ export class Kubelet {
   async start(): Promise<void> {
     await this.deps.runtime.cleanUpIncomplete();
     this.deps.runtime.watchExits((id) => void this.onContainerExit(id));
-    this.timer = setInterval(() => void this.relist(), RELIST_INTERVAL_MS);
+    this.pleg.start();
     this.eviction.start();
-    await this.relist();
+    await this.pleg.relist();
   }
 
   async stop(): Promise<void> {
-    clearInterval(this.timer);
+    this.pleg.stop();
     this.eviction.stop();
     this.probes.close();
     this.deps.runtime.close();
@@ -204,99 +178,14 @@ export class Kubelet {
   }
 
   /** Resolves when every pod worker is idle; for tests and orderly shutdown. */
-  async idle(): Promise<void> {
-    while ([...this.slots.values()].some((s) => s.running)) {
-      await Promise.all([...this.slots.values()].map((s) => s.running));
-    }
-  }
-
-  /**
-   * The PLEG: wakes the workers of pods that are not settled and, at a full relist, of pods whose containers
-   * changed and of runtime pods nobody asked for (left by a removed manifest while podlet was down).
-   */
-  private async relist(): Promise<void> {
-    try {
-      const now = Date.now();
-      const full = now - this.fullRelistAt >= FULL_RELIST_INTERVAL_MS;
-      if (full) this.fullRelistAt = now;
-      const observed = full
-        ? new Map((await this.deps.runtime.listPods()).map((p) => [p.podUid, p]))
-        : undefined;
-      // Between full relists only the pause processes are looked at: they have no conmon to report their end.
-      const sandboxes = observed ? undefined : sandboxesByPod(await this.deps.runtime.sandboxes.list());
-      if (observed && this.sourcesReady) {
-        const held = await this.leftoverPodUids();
-        for (const uid of new Set([...observed.keys(), ...held])) {
-          if (!this.slots.has(uid)) this.schedule(uid, this.slot(uid), undefined);
-        }
-      }
-      for (const [uid, slot] of this.slots) {
-        const settled = slot.settled;
-        const state = observed?.get(uid) ?? {
-          podUid: uid,
-          sandboxes: sandboxes?.get(uid) ?? [],
-          containers: [],
-        };
-        const unchanged = observed
-          ? settled?.fingerprint === fingerprint(state)
-          : settled?.sandboxes === fingerprint({ ...state, containers: [] });
-        if (settled && unchanged && now - settled.at < RESYNC_INTERVAL_MS) continue;
-        this.schedule(uid, slot, slot.pod);
-      }
-    } catch (err) {
-      this.logger.error({ err }, 'relist failed');
-    }
-  }
-
-  /**
-   * A crash may leave a pod's directory or cgroup before any record names it (kubelet_pods.go
-   * cleanupOrphanedPodDirs, cleanupOrphanedPodCgroups). Only a daemon crash leaves them, so they are looked for at
-   * the first relist after the sources are ready and then once a resync period, not every second.
-   */
-  private async leftoverPodUids(): Promise<Set<string>> {
-    const now = Date.now();
-    if (now - this.leftoversScannedAt < RESYNC_INTERVAL_MS) return new Set();
-    this.leftoversScannedAt = now;
-    return this.deps.runtime.podUids();
+  idle(): Promise<void> {
+    return this.slots.idle();
   }
 
   private async onContainerExit(containerId: string): Promise<void> {
     const record = await this.deps.runtime.containers.load(containerId).catch(() => undefined);
     const slot = record && this.slots.get(record.podUid);
-    if (record && slot) this.schedule(record.podUid, slot, slot.pod);
-  }
-
-  private slot(uid: string): PodSlot {
-    let slot = this.slots.get(uid);
-    if (!slot)
-      this.slots.set(
-        uid,
-        (slot = {
-          pod: undefined,
-          running: undefined,
-          dirty: false,
-          lastError: undefined,
-          settled: undefined,
-        }),
-      );
-    return slot;
-  }
-
-  private schedule(uid: string, slot: PodSlot, pod: Pod | undefined): void {
-    const previous = slot.pod;
-    slot.pod = pod;
-    slot.settled = undefined;
-    if (slot.running) {
-      slot.dirty = true;
-      return;
-    }
-    slot.running = this.work(uid, slot, previous).finally(() => {
-      slot.running = undefined;
-      if (slot.dirty) {
-        slot.dirty = false;
-        this.schedule(uid, slot, slot.pod);
-      }
-    });
+    if (record && slot) this.slots.schedule(record.podUid, slot, slot.pod);
   }
 
   private async work(uid: string, slot: PodSlot, previous: Pod | undefined): Promise<void> {
@@ -339,39 +228,39 @@ export class Kubelet {
       // pod's removal from the desired set then tears it down.
       await this.worker.stopPod(uid, gracePeriod(pod), pod);
       const state = await this.deps.runtime.podState(uid);
-      const status = await this.updateStatus(pod, state, { terminating: true });
+      const status = await this.statuses.update(pod, state, { terminating: true });
       await this.deps.status?.terminated(pod);
       return { state, status };
     }
     const rejection = this.rejected.get(uid);
     if (rejection) {
-      const status = rejectedPodStatus(pod, rejection, this.lastStatus(pod), new Date());
-      await this.writeStatus(pod, status);
+      const status = rejectedPodStatus(pod, rejection, this.statuses.last(pod), new Date());
+      await this.statuses.write(pod, status);
       return { state: await this.deps.runtime.podState(uid), status };
     }
     this.deadlineFailure(pod);
     const failed = this.failed.get(uid);
     const failure = failed?.failure;
-    if (failure || isPodTerminal(this.lastStatus(pod))) {
+    if (failure || isPodTerminal(this.statuses.last(pod))) {
       this.probes.removePod(uid);
       await this.worker.stopPod(uid, failed?.graceSeconds ?? gracePeriod(pod), pod);
       const state = await this.deps.runtime.podState(uid);
-      return { state, status: await this.updateStatus(pod, state, { terminating: true, failure }) };
+      return { state, status: await this.statuses.update(pod, state, { terminating: true, failure }) };
     }
     // Soft admission (canRunPod): a pod the host cannot run as asked is held Pending, with nothing running.
     // Checked while the pod is Pending only (lifecycle appArmorAdmitHandler).
-    const pending = (this.lastStatus(pod)?.phase ?? 'Pending') === 'Pending';
+    const pending = (this.statuses.last(pod)?.phase ?? 'Pending') === 'Pending';
     const blocked = pending ? appArmorBlock(pod, this.deps.runtime.host.appArmor) : undefined;
     if (blocked) {
       this.probes.removePod(uid);
       await this.worker.stopPod(uid, gracePeriod(pod), pod);
       const state = await this.deps.runtime.podState(uid);
-      return { state, status: await this.updateStatus(pod, state, { blocked }) };
+      return { state, status: await this.statuses.update(pod, state, { blocked }) };
     }
     await this.killUnhealthy(pod);
     const state = await this.worker.sync(pod);
     this.probes.update(uid, probeTargets(pod, state));
-    const status = await this.updateStatus(pod, state, {});
+    const status = await this.statuses.update(pod, state, {});
     return isPodTerminal(status) ? this.syncPod(uid, pod) : { state, status };
   }
 
@@ -400,7 +289,7 @@ export class Kubelet {
   /** activeDeadlineSeconds, counted from the status' startTime (pkg/kubelet/active_deadline.go). */
   private deadlineFailure(pod: Pod): void {
     if (this.failed.has(pod.metadata?.uid ?? '')) return;
-    const failure = pastActiveDeadline(pod, this.lastStatus(pod)?.startTime, new Date());
+    const failure = pastActiveDeadline(pod, this.statuses.last(pod)?.startTime, new Date());
     if (failure) {
       this.failed.set(pod.metadata?.uid ?? '', { failure });
       this.deps.events.record(pod, { type: 'Normal', ...failure });
@@ -418,7 +307,7 @@ export class Kubelet {
     this.failed.set(uid, { failure, graceSeconds: IMMEDIATE_EVICTION_GRACE_SECONDS });
     this.deps.events.record(pod, { type: 'Warning', reason: 'Evicted', message: failure.message });
     const slot = this.slots.get(uid);
-    if (slot) this.schedule(uid, slot, slot.pod);
+    if (slot) this.slots.schedule(uid, slot, slot.pod);
   }
 
   /** The node pressure conditions now True (MemoryPressure, DiskPressure, PIDPressure). */
@@ -433,7 +322,7 @@ export class Kubelet {
   private async removeDeadContainers(): Promise<void> {
     for (const [uid, slot] of this.slots) {
       const pod = slot.pod;
-      if (!pod || slot.running || !(this.failed.has(uid) || isPodTerminal(this.lastStatus(pod)))) continue;
+      if (!pod || slot.running || !(this.failed.has(uid) || isPodTerminal(this.statuses.last(pod)))) continue;
       const state = await this.deps.runtime.podState(uid);
       if (state.containers.some((c) => c.state === 'running')) continue;
       for (const c of state.containers) await this.deps.runtime.containers.remove(c.record.id);
@@ -446,55 +335,16 @@ export class Kubelet {
       const pod = slot.pod;
       if (!pod || !this.admitted.has(uid) || this.failed.has(uid) || pod.metadata?.deletionTimestamp)
         return [];
-      return isPodTerminal(this.lastStatus(pod)) ? [] : [pod];
+      return isPodTerminal(this.statuses.last(pod)) ? [] : [pod];
     });
-  }
-
-  private lastStatus(pod: Pod): PodStatus | undefined {
-    return this.statuses.get(pod.metadata?.uid ?? '') ?? this.deps.status?.stored(pod) ?? pod.status;
-  }
-
-  /** The status manager's step: compute from the runtime and the kubelet's facts, remember, write. */
-  private async updateStatus(
-    pod: Pod,
-    state: PodRuntimeState,
-    verdict: { terminating?: boolean; failure?: PodFailure | undefined; blocked?: PodFailure },
-  ): Promise<PodStatus> {
-    const uid = pod.metadata?.uid ?? '';
-    const sandbox = state.sandboxes.find((s) => s.state === 'ready');
-    const status = computePodStatus(
-      pod,
-      state,
-      {
-        waiting: this.worker.waitingReasons(uid),
-        terminationMessages: await this.messages.of(pod, state.containers),
-        readiness: this.probes.readiness(uid),
-        started: this.probes.started(uid),
-        hostIP: this.deps.nodeIP,
-        podIPs: sandbox?.record.ips ?? [],
-        terminating: verdict.terminating === true,
-        ...(verdict.failure ? { failure: verdict.failure } : {}),
-        ...(verdict.blocked ? { blocked: verdict.blocked } : {}),
-      },
-      this.lastStatus(pod),
-      new Date(),
-    );
-    await this.writeStatus(pod, status);
-    return status;
-  }
-
-  private async writeStatus(pod: Pod, status: PodStatus): Promise<void> {
-    this.statuses.set(pod.metadata?.uid ?? '', status);
-    await this.deps.status?.write(pod, status);
   }
 
   private forget(uid: string): void {
     this.slots.delete(uid);
-    this.statuses.delete(uid);
+    this.statuses.forgetPod(uid);
     this.admitted.delete(uid);
     this.rejected.delete(uid);
     this.failed.delete(uid);
-    this.messages.forgetPod(uid);
     this.probes.removePod(uid);
   }
 }
@@ -502,54 +352,4 @@ export class Kubelet {
 interface SyncResult {
   state: PodRuntimeState;
   status: PodStatus;
-}
-
-/**
- * Nothing for the worker to do until something changes: the pod finished, or every container runs and no deadline
- * is pending. Pods still starting, restarting or backing off are synced at every relist.
- */
-function isSettled(pod: Pod, status: PodStatus): boolean {
-  if (isPodTerminal(status)) return true;
-  if (pod.spec?.activeDeadlineSeconds !== undefined) return false;
-  const running = (s: ContainerStatus) => s.state?.running !== undefined;
-  const sidecar = (s: ContainerStatus) =>
-    pod.spec?.initContainers?.some((c) => c.name === s.name && isSidecar(c));
-  // Sidecars run like regular containers; a regular init container is done once it exited 0.
-  const initDone = (status.initContainerStatuses ?? []).every((s) =>
-    sidecar(s) ? running(s) : s.state?.terminated?.exitCode === 0,
-  );
-  return initDone && (status.containerStatuses ?? []).every(running);
-}
-
-/** The runtime's view of a pod that the relist compares: which instances exist and in which state. */
-function fingerprint(state: PodRuntimeState): string {
-  const parts = [
-    ...state.sandboxes.map((s) => `${s.record.id}:${s.state}`),
-    ...state.containers.map((c) => `${c.record.id}:${c.state}`),
-  ];
-  return parts.sort().join(',');
-}
-
-function sandboxesByPod(sandboxes: readonly SandboxStatus[]): Map<string, SandboxStatus[]> {
-  const byPod = new Map<string, SandboxStatus[]>();
-  for (const s of sandboxes) byPod.set(s.record.podUid, [...(byPod.get(s.record.podUid) ?? []), s]);
-  return byPod;
-}
-
-/** The running containers of the pod's live sandbox, for the probe workers. */
-function probeTargets(pod: Pod, state: PodRuntimeState): ProbeTarget[] {
-  const sandbox = state.sandboxes.find((s) => s.state === 'ready');
-  if (!sandbox) return [];
-  const specs = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])];
-  return state.containers.flatMap((c) => {
-    const container = specs.find((s) => s.name === c.record.name);
-    if (c.state !== 'running' || c.record.sandboxId !== sandbox.record.id || !container) return [];
-    const startedAt = new Date(c.record.startedAt ?? c.record.createdAt);
-    const podIP = sandbox.record.ips[0] ?? '';
-    return [{ podUid: c.record.podUid, pod, container, containerId: c.record.id, startedAt, podIP }];
-  });
-}
-
-function byCreation(a: Pod, b: Pod): number {
-  return Date.parse(a.metadata?.creationTimestamp ?? '') - Date.parse(b.metadata?.creationTimestamp ?? '');
 }

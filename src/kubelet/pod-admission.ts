@@ -100,3 +100,8 @@ export function admitUnderPressure(pod: Pod, pressure: readonly PressureConditio
   // nodeConditionMessageFmt with a Go slice: `[DiskPressure PIDPressure]`.
   return { reason: 'Evicted', message: `The node had condition: [${pressure.join(' ')}]. ` };
 }
+
+/** HandlePodAdditions admits new pods oldest first, each against those admitted before it. */
+export function byCreation(a: Pod, b: Pod): number {
+  return Date.parse(a.metadata?.creationTimestamp ?? '') - Date.parse(b.metadata?.creationTimestamp ?? '');
+}

@@ -1,35 +1,27 @@
 import { randomBytes } from 'node:crypto';
 import { watch } from 'node:fs';
-import { chown, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Container, Pod } from 'kubernetes-types/core/v1.js';
 import type { ContainerCgroupValues } from '../api/resources.js';
 import type { ImageRecord } from '../image/types.js';
-import { ensureDir, isNotFound, readJsonIfExists, removeTree, writeJsonAtomic } from '../util/fs.js';
+import { ensureDir, isNotFound, removeTree, writeJsonAtomic } from '../util/fs.js';
 import type { Logger } from '../util/log.js';
 import { mount, unmount } from '../util/mount.js';
 import type { CgroupManager } from './cgroups/manager.js';
 import { startConmon } from './conmon.js';
-import { conmonAlive, killUnmonitoredContainer, lostMonitorExit } from './conmon-liveness.js';
+import { observeContainer, readContainerRecords, type ExitRecord } from './container-observe.js';
 import { buildContainerSpec, stopSignal } from './oci/container-spec.js';
 import { readHostDevices } from './oci/host-devices.js';
 import { loadLocalhostSeccomp, seccompProfileRoot } from './oci/seccomp.js';
 import type { HostFacts } from './host-facts.js';
+import { idmappedLayers, unmountLayers } from './idmapped-layers.js';
 import type { Mount } from './oci/types.js';
 import type { RuntimePaths } from './paths.js';
 import { RecordCache } from './record-cache.js';
 import type { Runc } from './runc.js';
-import type {
-  ContainerKind,
-  ContainerRecord,
-  ContainerStatus,
-  SandboxRecord,
-  UserNamespace,
-} from './types.js';
-import { idmapMount, TRAVERSABLE_DIR } from './userns.js';
-
-/** Where a container of a pod with its own user namespace mounts its idmapped image layers. */
-const IDMAPPED_LAYERS = 'layers';
+import type { ContainerKind, ContainerRecord, ContainerStatus, SandboxRecord } from './types.js';
+import { TRAVERSABLE_DIR } from './userns.js';
 
 export interface ContainerConfig {
   pod: Pod;
@@ -56,13 +48,6 @@ export interface ContainerManagerOptions {
   cgroupNamespace: boolean;
   /** conmon's --log-size-max (RuntimeOptions.containerLogSizeMax). */
   logSizeMax: number | undefined;
-}
-
-/** What an exited container left behind, saved at the first observation so it survives `runc delete`. */
-interface ExitRecord {
-  exitCode: number;
-  finishedAt: string;
-  oomKilled: boolean;
 }
 
 /** Containers: an overlayfs root per container, an OCI config, one conmon each, runc for the rest. */
@@ -320,85 +305,6 @@ export class ContainerManager {
   }
 }
 
-/** Every container on disk with its observed state; usable without a daemon (`podlet ps`). */
-export async function listContainers(
-  paths: RuntimePaths,
-  runc: Runc,
-  cgroups: CgroupManager,
-  podUid?: string,
-): Promise<ContainerStatus[]> {
-  const records = (await readContainerRecords(paths)).filter(
-    (r) => podUid === undefined || r.podUid === podUid,
-  );
-  return Promise.all(records.map((r) => observeContainer(paths, runc, cgroups, r)));
-}
-
-export async function readContainerRecords(paths: RuntimePaths): Promise<ContainerRecord[]> {
-  const ids = await readdir(paths.containersDir).catch(() => [] as string[]);
-  const records = await Promise.all(ids.map((id) => loadContainer(paths, id)));
-  return records.filter((r): r is ContainerRecord => r !== undefined);
-}
-
-function loadContainer(paths: RuntimePaths, id: string): Promise<ContainerRecord | undefined> {
-  return readJsonIfExists<ContainerRecord>(join(paths.container(id), 'container.json'));
-}
-
-/**
- * Observed state: runc's view, conmon's exit file, and the memory cgroup's OOM counter. The first sight of an exit
- * is saved to exit.json, so the verdict survives `runc delete` (which removes the cgroup). With `killUnmonitored`
- * (the daemon, not `podlet ps`), a container whose conmon died is killed: see conmon-liveness.ts.
- */
-async function observeContainer(
-  paths: RuntimePaths,
-  runc: Runc,
-  cgroups: CgroupManager,
-  record: ContainerRecord,
-  exits = new Map<string, ExitRecord>(),
-  killUnmonitored = false,
-): Promise<ContainerStatus> {
-  const known = exits.get(record.id);
-  if (known) return { record, state: 'exited', ...known };
-  if (record.phase === 'creating') return { record, state: 'unknown', oomKilled: false };
-  // A live container first: most are, and it is the cheaper question.
-  let state = await runc.state(record.id);
-  const bundle = paths.container(record.id);
-  if (state?.status === 'running' && killUnmonitored && !conmonAlive(bundle, record.id))
-    state = await killUnmonitoredContainer(runc, record.id);
-  if (state?.status === 'running') return { record, state: 'running', pid: state.pid, oomKilled: false };
-  if (state?.status === 'created') return { record, state: 'created', oomKilled: false };
-  const exitPath = join(bundle, 'exit.json');
-  const saved = await readJsonIfExists<ExitRecord>(exitPath);
-  if (saved) {
-    exits.set(record.id, saved);
-    return { record, state: 'exited', ...saved };
-  }
-  let exit = await readExitFile(paths, cgroups, record);
-  // conmon writes the exit file and then exits: once it is gone the file is read again, or a container that has
-  // just ended would pass for one whose monitor died.
-  if (!exit && !conmonAlive(bundle, record.id))
-    exit = (await readExitFile(paths, cgroups, record)) ?? lostMonitorExit();
-  if (!exit) return { record, state: 'unknown', oomKilled: false };
-  await writeJsonAtomic(exitPath, exit);
-  exits.set(record.id, exit);
-  return { record, state: 'exited', ...exit };
-}
-
-async function readExitFile(
-  paths: RuntimePaths,
-  cgroups: CgroupManager,
-  record: ContainerRecord,
-): Promise<ExitRecord | undefined> {
-  try {
-    const file = paths.exitFile(record.id);
-    const [text, st] = await Promise.all([readFile(file, 'utf8'), stat(file)]);
-    const oomKills = await cgroups.readOomKillCount(record.cgroupPath).catch(() => 0);
-    return { exitCode: Number(text.trim()), finishedAt: st.mtime.toISOString(), oomKilled: oomKills > 0 };
-  } catch (e) {
-    if (isNotFound(e)) return undefined;
-    throw e;
-  }
-}
-
 function bind(source: string, destination: string): Mount {
   return { destination, type: 'bind', source, options: ['rbind', 'rprivate', 'rw'] };
 }
@@ -414,30 +320,4 @@ async function readImageFile<K extends string>(
     if (isNotFound(e)) return {};
     throw e;
   }
-}
-
-/**
- * The image layers seen through the pod's user namespace, one idmapped mount each under the container's directory;
- * the writable layer belongs to the pod's root, so that the root directory is its own.
- */
-async function idmappedLayers(
-  dir: string,
-  layers: readonly string[],
-  usernsPath: string,
-  userns: UserNamespace,
-): Promise<string[]> {
-  const mounted: string[] = [];
-  for (const [i, layer] of layers.entries()) {
-    const target = join(dir, IDMAPPED_LAYERS, String(i));
-    await ensureDir(target);
-    await idmapMount(usernsPath, layer, target);
-    mounted.push(target);
-  }
-  await chown(join(dir, 'upper'), userns.hostId, userns.hostId);
-  return mounted;
-}
-
-async function unmountLayers(dir: string): Promise<void> {
-  const names = await readdir(join(dir, IDMAPPED_LAYERS)).catch(() => [] as string[]);
-  for (const name of names) await unmount(join(dir, IDMAPPED_LAYERS, name));
 }

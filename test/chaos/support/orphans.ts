@@ -4,7 +4,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readIpamAllocations } from '../../../src/network/host-local-store.js';
-import { readContainerRecords } from '../../../src/runtime/container.js';
+import { readContainerRecords } from '../../../src/runtime/container-observe.js';
 import { RuntimePaths } from '../../../src/runtime/paths.js';
 import { readSandboxRecords } from '../../../src/runtime/sandbox.js';
 import { runUnchecked } from '../../../src/util/exec.js';
