@@ -17,7 +17,7 @@ import { tempDir } from '../unit/image/tar-fixtures.js';
 import { podlet, REPO, waitFor } from '../integration/support/podlet-process.js';
 import { startRegistry, type TestRegistry } from '../integration/support/registry.js';
 import { useCluster } from '../e2e/support/cluster.js';
-import { sleeperPod } from '../e2e/support/manifests.js';
+import { sleeperPod } from '../integration/support/manifests.js';
 import { startFaultyRegistry, type FaultyRegistry } from './support/faulty-registry.js';
 import { recordScenario, scale } from './support/report.js';
 

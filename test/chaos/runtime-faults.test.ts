@@ -11,7 +11,7 @@ import type { Pod } from 'kubernetes-types/core/v1.js';
 import { run, runUnchecked } from '../../src/util/exec.js';
 import { waitFor } from '../integration/support/podlet-process.js';
 import { useCluster, type Cluster } from '../e2e/support/cluster.js';
-import { sleeperPod } from '../e2e/support/manifests.js';
+import { sleeperPod } from '../integration/support/manifests.js';
 import { findOrphans, NO_ORPHANS } from './support/orphans.js';
 import { recordScenario } from './support/report.js';
 

@@ -14,16 +14,9 @@ import {
   waitRunning,
   writeManifest,
 } from '../support/podlet-process.js';
+import { sleeperPod } from '../support/manifests.js';
 
-const POD = `
-apiVersion: v1
-kind: Pod
-metadata: { name: user }
-spec:
-  terminationGracePeriodSeconds: 1
-  containers:
-    - { name: c, image: ${TEST_IMAGE}, command: ['sleep', '3600'] }
-`;
+const POD = sleeperPod('user');
 
 describe('images in use', () => {
   const fx = usePodlet();

@@ -18,19 +18,12 @@ import {
   writeManifest,
 } from '../support/podlet-process.js';
 import { startRegistry, type TestRegistry } from '../support/registry.js';
+import { sleeperPod } from '../support/manifests.js';
 
 const BUSYBOX = join(REPO, 'test', 'fixtures', 'images', 'out', 'busybox.layout');
 const ESCAPE = `/tmp/podlet-escape-${randomBytes(4).toString('hex')}`;
 
-const pod = (name: string, image: string) => `
-apiVersion: v1
-kind: Pod
-metadata: { name: ${name} }
-spec:
-  terminationGracePeriodSeconds: 1
-  containers:
-    - { name: c, image: ${image}, command: ['sleep', '3600'] }
-`;
+const pod = sleeperPod;
 
 describe('image layers in a container', () => {
   let registry: TestRegistry | undefined;

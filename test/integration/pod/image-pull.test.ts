@@ -6,6 +6,7 @@ import { after, describe, test } from 'node:test';
 import { removeTree } from '../../../src/util/fs.js';
 import { tempDir } from '../../unit/image/tar-fixtures.js';
 import { REPO, ps, waitFor, waitRunning, writeManifest, usePodlet } from '../support/podlet-process.js';
+import { sleeperPod } from '../support/manifests.js';
 import { startRegistry, type TestRegistry } from '../support/registry.js';
 
 const LAYOUT = join(REPO, 'test', 'fixtures', 'images', 'out', 'busybox.layout');
@@ -27,15 +28,7 @@ describe('image pulls by the kubelet', () => {
 
   test('a missing image is ErrImagePull, then back-off, and the pod starts once the image is pushed', async () => {
     const image = `${registry!.host}/later/busybox:1`;
-    const manifest = `
-apiVersion: v1
-kind: Pod
-metadata: { name: later }
-spec:
-  terminationGracePeriodSeconds: 1
-  containers:
-    - { name: c, image: ${image}, command: ['sleep', '3600'] }
-`;
+    const manifest = sleeperPod('later', image);
     await writeManifest(fx.instance, 'later.yaml', manifest);
     const events = () =>
       fx.daemon.log

@@ -1,5 +1,5 @@
-// Pod manifests the kubectl suites share.
-import { TEST_IMAGE } from '../../integration/support/podlet-process.js';
+// Pod manifests the suites share.
+import { TEST_IMAGE } from './podlet-process.js';
 
 /** A one-container pod that sleeps for an hour and goes within a second of its deletion. */
 export function sleeperPod(name: string, image = TEST_IMAGE): string {

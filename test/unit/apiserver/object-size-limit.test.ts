@@ -2,9 +2,6 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import type { ManagedFieldsEntry, ObjectMeta } from 'kubernetes-types/meta/v1.js';
 import type { KubeObject } from '../../../src/api/object.js';
-import { strategyFor } from '../../../src/apiserver/kinds/index.js';
-import { ensureInitialNamespaces } from '../../../src/apiserver/namespace-controller.js';
-import { findResource } from '../../../src/apiserver/resources.js';
 import {
   createObject,
   getObject,
@@ -15,14 +12,12 @@ import {
 import { statusOf } from '../../../src/apiserver/status.js';
 import { ObjectTooLargeError } from '../../../src/store/errors.js';
 import { MAX_OBJECT_BYTES } from '../../../src/store/object-store.js';
-import { openTempStore, type TempStore } from '../store/temp-store.js';
+import type { TempStore } from '../store/temp-store.js';
+import { openRestStore, restTarget } from './rest-fixture.js';
 
 const options = { dryRun: false, fieldValidation: 'Strict' as const };
 
-function target(name: string): Target {
-  const def = findResource('', 'v1', 'configmaps')!;
-  return { def, strategy: strategyFor(def.storageKey, def.kind, def.namespaced), namespace: 'default', name };
-}
+const target = (name: string): Target => restTarget('configmaps', 'default', name);
 
 /**
  * A valid ConfigMap of about `bytes` bytes: validation caps data at 1 MiB and annotations at 256 KiB, but not
@@ -52,9 +47,7 @@ describe('the object size limit', () => {
   let temp: TempStore;
   let ctx: RestContext;
   beforeEach(() => {
-    temp = openTempStore();
-    ensureInitialNamespaces(temp.store);
-    ctx = { store: temp.store, nodeName: 'node1', user: 'admin', now: new Date('2026-01-02T03:04:05Z') };
+    ({ temp, ctx } = openRestStore(new Date('2026-01-02T03:04:05Z')));
   });
   afterEach(() => temp.dispose());
 

@@ -1,16 +1,9 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, test } from 'node:test';
-import { strategyFor } from '../../../src/apiserver/kinds/index.js';
-import { ensureInitialNamespaces } from '../../../src/apiserver/namespace-controller.js';
-import { findResource } from '../../../src/apiserver/resources.js';
-import { createObject, deleteObject, type RestContext, type Target } from '../../../src/apiserver/rest.js';
+import { createObject, deleteObject, type RestContext } from '../../../src/apiserver/rest.js';
 import { ApiError } from '../../../src/apiserver/status.js';
-import { openTempStore, type TempStore } from '../store/temp-store.js';
-
-function target(resource: string, namespace: string, name: string): Target {
-  const def = findResource('', 'v1', resource)!;
-  return { def, strategy: strategyFor(def.storageKey, def.kind, def.namespaced), namespace, name };
-}
+import type { TempStore } from '../store/temp-store.js';
+import { openRestStore, restTarget as target } from './rest-fixture.js';
 
 function statusOf(f: () => unknown): { code: number; message: string } | undefined {
   try {
@@ -27,14 +20,7 @@ describe('the REST verbs under hostile input', () => {
   let temp: TempStore;
   let ctx: RestContext;
   beforeEach(() => {
-    temp = openTempStore();
-    ensureInitialNamespaces(temp.store);
-    temp.store.create('serviceaccounts', {
-      apiVersion: 'v1',
-      kind: 'ServiceAccount',
-      metadata: { name: 'default', namespace: 'default', uid: 'sa-uid' },
-    });
-    ctx = { store: temp.store, nodeName: 'node1', user: 'admin', now: new Date('2026-01-02T03:04:05Z') };
+    ({ temp, ctx } = openRestStore(new Date('2026-01-02T03:04:05Z')));
   });
   afterEach(() => temp.dispose());
 

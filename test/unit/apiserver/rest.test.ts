@@ -2,26 +2,18 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { KubeObject } from '../../../src/api/object.js';
-import { strategyFor } from '../../../src/apiserver/kinds/index.js';
-import { ensureInitialNamespaces } from '../../../src/apiserver/namespace-controller.js';
-import { findResource } from '../../../src/apiserver/resources.js';
 import {
   createObject,
   deleteObject,
   getObject,
   updateObject,
   type RestContext,
-  type Target,
 } from '../../../src/apiserver/rest.js';
 import { ApiError } from '../../../src/apiserver/status.js';
-import { openTempStore, type TempStore } from '../store/temp-store.js';
+import type { TempStore } from '../store/temp-store.js';
+import { openRestStore, restTarget as target } from './rest-fixture.js';
 
 const options = { dryRun: false, fieldValidation: 'Strict' as const };
-
-function target(resource: string, namespace: string, name: string): Target {
-  const def = findResource('', 'v1', resource)!;
-  return { def, strategy: strategyFor(def.storageKey, def.kind, def.namespaced), namespace, name };
-}
 
 const pod = (name: string): KubeObject => ({
   apiVersion: 'v1',
@@ -36,15 +28,7 @@ describe('the REST verbs over the store', () => {
   let temp: TempStore;
   let ctx: RestContext;
   beforeEach(() => {
-    temp = openTempStore();
-    ensureInitialNamespaces(temp.store);
-    // What the namespace controller makes; ServiceAccount admission refuses pods without it.
-    temp.store.create('serviceaccounts', {
-      apiVersion: 'v1',
-      kind: 'ServiceAccount',
-      metadata: { name: 'default', namespace: 'default', uid: 'sa-uid' },
-    });
-    ctx = { store: temp.store, nodeName: 'node1', user: 'admin', now: new Date('2026-01-02T03:04:05.678Z') };
+    ({ temp, ctx } = openRestStore(new Date('2026-01-02T03:04:05.678Z')));
   });
   afterEach(() => temp.dispose());
 
