@@ -74,11 +74,11 @@ export class Runc {
   }
 
   /**
-   * `runc create` of a container no monitor watches (a pod's pause process). Its processes inherit runc's stdio,
-   * and one that kept runc's pipes would hold them open for its lifetime, so stdio is /dev/null and runc's own
-   * error comes back through its JSON log file.
+   * `runc create` (or with `start`, `runc run --detach`: one process instead of two) of a container no monitor
+   * watches (a pod's pause process). Its processes inherit runc's stdio, and one that kept runc's pipes would hold
+   * them open for its lifetime, so stdio is /dev/null and runc's own error comes back through its JSON log file.
    */
-  async createUnmonitored(id: string, bundle: string): Promise<void> {
+  async createUnmonitored(id: string, bundle: string, start = false): Promise<void> {
     const log = join(bundle, 'runc.log');
     const args = [
       '--root',
@@ -87,7 +87,7 @@ export class Runc {
       log,
       '--log-format',
       'json',
-      'create',
+      ...(start ? ['run', '--detach'] : ['create']),
       '--bundle',
       bundle,
       id,

@@ -141,13 +141,17 @@ export class SandboxManager {
     });
     await writeJsonAtomic(join(dir, 'config.json'), spec);
     // No conmon: the pause process writes no log, nobody attaches to it, and the relist sees it die (decision 0044).
-    await this.runc.createUnmonitored(record.id, dir);
-    if (record.userns) {
-      const pid = (await this.runc.state(record.id))?.pid;
-      if (pid === undefined) throw new Error(`sandbox ${record.id} has no process after runc create`);
-      await this.setUpNetwork(record, pid);
+    if (!record.userns) {
+      // The network is up: the hosts file names the pod's IPs.
+      await writeFileAtomic(join(podDir, 'etc-hosts'), await etcHosts(record, config));
+      await this.runc.createUnmonitored(record.id, dir, true);
+      return;
     }
-    // After the network: the hosts file names the pod's IPs.
+    // runc makes the network namespace inside the user namespace: the network is wired up between create and start.
+    await this.runc.createUnmonitored(record.id, dir);
+    const pid = (await this.runc.state(record.id))?.pid;
+    if (pid === undefined) throw new Error(`sandbox ${record.id} has no process after runc create`);
+    await this.setUpNetwork(record, pid);
     await writeFileAtomic(join(podDir, 'etc-hosts'), await etcHosts(record, config));
     await this.runc.start(record.id);
   }
