@@ -137,7 +137,12 @@ export class Kubelet {
     for (const [uid, slot] of this.slots) if (!wanted.has(uid)) this.slots.schedule(uid, slot, undefined);
     // HandlePodAdditions admits new pods oldest first, each against those admitted before it.
     for (const pod of [...wanted.values()].sort(byCreation)) this.admit(pod);
-    for (const [uid, pod] of wanted) this.slots.schedule(uid, this.slots.slot(uid), pod);
+    // Only the pods that changed: a source hands over all of its pods at every change of one (the kubelet's
+    // HandlePodUpdates dispatches the changed ones), and syncing them all made a burst of N pods cost N² syncs.
+    for (const [uid, pod] of wanted) {
+      const slot = this.slots.slot(uid);
+      if (slot.pod !== pod) this.slots.schedule(uid, slot, pod);
+    }
     // The burstable QoS cgroup's shares are the sum of its pods' requests (kubelet qos_container_manager_linux.go).
     this.deps.runtime.cgroups
       .setBurstableCpuShares(burstableQosCpuShares(pods))
