@@ -1,9 +1,6 @@
-import { spawn } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
-import { commandLine } from '../util/exec.js';
+import { commandLine, startDaemonized } from '../util/exec.js';
 import { RUNC_BINARY } from './runc.js';
 
 export interface ConmonOptions {
@@ -55,27 +52,25 @@ export async function startConmon(o: ConmonOptions): Promise<ConmonStarted> {
     ...(o.logMaxSize ? ['--log-size-max', String(o.logMaxSize)] : []),
     ...stdioArgs(o),
   ]; // prettier-ignore
-  const stderrFd = openSync(join(o.bundle, 'conmon.log'), 'a');
-  try {
-    const child = spawn(CONMON_BINARY, args, {
-      stdio: ['ignore', 'ignore', stderrFd, 'pipe'],
-      env: { _OCI_SYNCPIPE: '3', PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin' },
-      detached: true,
-      cwd: o.bundle,
-    });
-    child.unref();
-    const sync = child.stdio[3] as Readable;
-    const message = await readSyncMessage(sync, o.timeoutMs ?? 30_000).finally(() => sync.destroy());
-    if (message.data < 0) {
-      throw new ConmonError(
-        `${commandLine(CONMON_BINARY, args)}: ${message.message ?? 'container create failed'}`,
-      );
-    }
-    const conmonPid = Number((await readFile(join(o.bundle, 'conmon.pid'), 'utf8')).trim());
-    return { pid: message.data, conmonPid };
-  } finally {
-    closeSync(stderrFd);
+  // Started through the spawner, so the daemon does not fork itself for each container (decision 0045).
+  const line = await startDaemonized(CONMON_BINARY, args, {
+    env: { _OCI_SYNCPIPE: '3', PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin' },
+    cwd: o.bundle,
+    stderrFile: join(o.bundle, 'conmon.log'),
+    timeoutMs: o.timeoutMs ?? 30_000,
+  });
+  if (!line) {
+    const log = await lastLines(join(o.bundle, 'conmon.log'), 3);
+    throw new ConmonError(`conmon exited before creating the container: ${log || 'no sync message'}`);
   }
+  const message = parseSyncMessage(line);
+  if (message.data < 0) {
+    throw new ConmonError(
+      `${commandLine(CONMON_BINARY, args)}: ${message.message ?? 'container create failed'}`,
+    );
+  }
+  const conmonPid = Number((await readFile(join(o.bundle, 'conmon.pid'), 'utf8')).trim());
+  return { pid: message.data, conmonPid };
 }
 
 /**
@@ -89,34 +84,17 @@ function stdioArgs(o: ConmonOptions): string[] {
   return o.stdinOnce ? ['-i'] : ['-i', '--leave-stdin-open'];
 }
 
-function readSyncMessage(sync: Readable, timeoutMs: number): Promise<{ data: number; message?: string }> {
-  return new Promise((resolve, reject) => {
-    let text = '';
-    const timer = setTimeout(
-      () => reject(new ConmonError(`conmon gave no answer within ${timeoutMs} ms`)),
-      timeoutMs,
-    );
-    const done = (f: () => void): void => {
-      clearTimeout(timer);
-      sync.removeAllListeners();
-      f();
-    };
-    sync.on('data', (chunk: Buffer) => {
-      text += chunk.toString();
-      const line = text.split('\n')[0];
-      if (text.includes('\n') && line) {
-        done(() => {
-          try {
-            resolve(JSON.parse(line) as { data: number; message?: string });
-          } catch (e) {
-            reject(new ConmonError(`conmon sent an unreadable sync message: ${line}`, { cause: e }));
-          }
-        });
-      }
-    });
-    sync.on('end', () =>
-      done(() => reject(new ConmonError(`conmon exited before creating the container: ${text}`))),
-    );
-    sync.on('error', (e) => done(() => reject(new ConmonError('conmon sync pipe failed', { cause: e }))));
-  });
+/** conmon's first sync line: `{"data": <pid>}`, or a negative data with a message. */
+function parseSyncMessage(line: string): { data: number; message?: string } {
+  try {
+    return JSON.parse(line) as { data: number; message?: string };
+  } catch (e) {
+    throw new ConmonError(`conmon sent an unreadable sync message: ${line}`, { cause: e });
+  }
+}
+
+/** What conmon said on stderr last, for an error message; nothing if its log cannot be read. */
+async function lastLines(file: string, count: number): Promise<string> {
+  const text = await readFile(file, 'utf8').catch(() => '');
+  return text.trim().split('\n').slice(-count).join(' | ');
 }

@@ -15,6 +15,16 @@ export interface RunOptions {
   stdio?: 'capture' | 'null';
 }
 
+/** For a program that daemonizes and reports on a sync pipe at fd 3, as conmon does. */
+export interface DaemonizeOptions {
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  /** The program's stderr is appended to this file (created with mode 0600); else it is /dev/null. */
+  stderrFile?: string;
+  /** Milliseconds to wait for the sync line before the program is killed with SIGKILL. */
+  timeoutMs?: number;
+}
+
 export interface RunResult {
   stdout: string;
   stderr: string;

@@ -7,31 +7,32 @@ import {
   commandLine,
   DEFAULT_TIMEOUT_MS,
   timeoutError,
+  type DaemonizeOptions,
   type RunOptions,
   type RunResult,
 } from './command.js';
+import {
+  encodeKill,
+  encodeSpawn,
+  FrameReader,
+  parseAnswer,
+  readBytes,
+  RESP_ERROR,
+  RESP_EXIT,
+  RESP_SYNC,
+  SPAWN_NEW_SESSION,
+  SPAWN_NULL_STDIO,
+  SPAWN_SYNC_PIPE,
+  type Answer,
+  type SpawnRequest,
+} from './spawner-frames.js';
 
 /** What a started program's call waits for: exactly one of these is called, once. */
 interface CallHandlers {
-  exited(status: number, stdout: string, stderr: string): void;
+  answered(answer: Answer): void;
   failed(error: Error): void;
 }
 
-interface SpawnRequest {
-  flags: number;
-  cwd: string;
-  file: string;
-  argv: readonly string[];
-  env: readonly string[];
-  input: Buffer;
-}
-
-// Frame types of native/spawner.c; the protocol is described at the top of that file.
-const REQ_SPAWN = 1;
-const REQ_KILL = 2;
-const RESP_EXIT = 3;
-const RESP_ERROR = 4;
-const SPAWN_NULL_STDIO = 1;
 const errnoNames = new Map(Object.entries(constants.errno).map(([name, n]) => [n, name]));
 
 /**
@@ -58,18 +59,60 @@ export class Spawner {
 
   run(file: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
     const command = commandLine(file, args);
-    const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    const { signal } = options;
+    const flags = options.stdio === 'null' ? SPAWN_NULL_STDIO : 0;
+    return this.call(
+      command,
+      () => spawnRequest(file, args, options, flags),
+      options,
+      (answer, timedOutAfterMs) => {
+        if (answer.kind !== 'exit') throw unexpectedAnswer(command, answer);
+        if (timedOutAfterMs !== undefined) throw timeoutError(command, timedOutAfterMs, answer.stderr);
+        return { stdout: answer.stdout, stderr: answer.stderr, exitCode: answer.status };
+      },
+    );
+  }
+
+  /**
+   * Starts a program that daemonizes and reports on a sync pipe at fd 3 (as conmon does) in a new session, with
+   * stdio /dev/null but for stderr to options.stderrFile; resolves with the first line it writes there.
+   */
+  startDaemonized(file: string, args: readonly string[], options: DaemonizeOptions = {}): Promise<string> {
+    const command = commandLine(file, args);
+    const flags = SPAWN_SYNC_PIPE | SPAWN_NEW_SESSION;
+    return this.call(
+      command,
+      () => spawnRequest(file, args, options, flags),
+      options,
+      (answer, timedOutAfterMs) => {
+        if (answer.kind !== 'sync') throw unexpectedAnswer(command, answer);
+        if (timedOutAfterMs !== undefined) throw timeoutError(command, timedOutAfterMs, '');
+        return answer.line;
+      },
+    );
+  }
+
+  /**
+   * One call: a time-out sends SIGKILL and the answer that follows is judged as timed out; an abort sends SIGKILL
+   * and rejects at once (a killed SYNC_PIPE call is answered at once too, see native/spawner/spawner.h).
+   */
+  private call<T>(
+    command: string,
+    request: () => SpawnRequest,
+    limits: { timeoutMs?: number; signal?: AbortSignal },
+    judge: (answer: Answer, timedOutAfterMs: number | undefined) => T,
+  ): Promise<T> {
+    const timeoutMs = limits.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const { signal } = limits;
     return new Promise((resolve, reject) => {
       if (signal?.aborted) {
         reject(abortError(command, signal));
         return;
       }
-      const request = spawnRequest(file, args, options);
+      const body = request();
       const connection = this.connect();
       const id = this.allocateId(connection);
       let settled = false;
-      let timedOut = false;
+      let timedOutAfterMs: number | undefined;
       const settle = (finish: () => void): void => {
         if (settled) return;
         settled = true;
@@ -82,17 +125,19 @@ export class Spawner {
         settle(() => reject(abortError(command, signal as AbortSignal)));
       };
       const timer = setTimeout(() => {
-        timedOut = true;
+        timedOutAfterMs = timeoutMs;
         connection.kill(id, constants.signals.SIGKILL);
       }, timeoutMs);
       signal?.addEventListener('abort', onAbort, { once: true });
-      connection.start(id, request, {
-        exited: (exitCode, stdout, stderr) =>
-          settle(() =>
-            timedOut
-              ? reject(timeoutError(command, timeoutMs, stderr))
-              : resolve({ stdout, stderr, exitCode }),
-          ),
+      connection.start(id, body, {
+        answered: (answer) =>
+          settle(() => {
+            try {
+              resolve(judge(answer, timedOutAfterMs));
+            } catch (e) {
+              reject(e as Error);
+            }
+          }),
         failed: (error) =>
           settle(() => reject(new CommandError(command, null, error.message, { cause: error }))),
       });
@@ -183,20 +228,17 @@ class Connection {
 
   private dispatch(frame: Buffer): void {
     const type = frame.readUInt8(0);
+    if (type !== RESP_EXIT && type !== RESP_ERROR && type !== RESP_SYNC) {
+      this.close(new Error(`spawner sent an unknown response type ${type}`));
+      return;
+    }
     const id = frame.readUInt32LE(1);
     const call = this.calls.get(id);
     if (!call) return;
     this.calls.delete(id);
     if (this.calls.size === 0) this.setIdle(true);
-    if (type === RESP_EXIT) {
-      const stdout = readBytes(frame, 9);
-      const stderr = readBytes(frame, 9 + 4 + stdout.length);
-      call.exited(frame.readInt32LE(5), stdout.toString(), stderr.toString());
-    } else if (type === RESP_ERROR) {
-      call.failed(spawnError(frame.readInt32LE(5), readBytes(frame, 9).toString()));
-    } else {
-      this.close(new Error(`spawner sent an unknown response type ${type}`));
-    }
+    if (type === RESP_ERROR) call.failed(spawnError(frame.readInt32LE(5), readBytes(frame, 9).toString()));
+    else call.answered(parseAnswer(type, frame));
   }
 
   // The spawner must never keep a CLI or test process alive by itself; a pending call must, until it is answered.
@@ -211,48 +253,18 @@ class Connection {
   }
 }
 
-/** Splits the response stream into frame bodies: a chunk may hold part of a frame, or several. */
-class FrameReader {
-  private chunks: Buffer[] = [];
-  private buffered = 0;
-
-  push(chunk: Buffer): Buffer[] {
-    this.chunks.push(chunk);
-    this.buffered += chunk.length;
-    const frames: Buffer[] = [];
-    for (;;) {
-      if (this.buffered < 4) break;
-      const head = this.chunks[0] && this.chunks[0].length >= 4 ? this.chunks[0] : this.flatten();
-      const total = 4 + head.readUInt32LE(0);
-      if (this.buffered < total) break;
-      const all = this.flatten();
-      frames.push(all.subarray(4, total));
-      this.chunks = all.length > total ? [all.subarray(total)] : [];
-      this.buffered -= total;
-    }
-    return frames;
-  }
-
-  // Joining only once a frame is complete keeps a multi-megabyte output from being copied at every chunk.
-  private flatten(): Buffer {
-    const all = this.chunks.length === 1 && this.chunks[0] ? this.chunks[0] : Buffer.concat(this.chunks);
-    this.chunks = [all];
-    return all;
-  }
-}
-
-function readBytes(frame: Buffer, offset: number): Buffer {
-  const length = frame.readUInt32LE(offset);
-  return frame.subarray(offset + 4, offset + 4 + length);
-}
-
 // Node's spawn takes the environment, argv and cwd as they are; the spawner inherits nothing a call did not send.
-function spawnRequest(file: string, args: readonly string[], options: RunOptions): SpawnRequest {
+function spawnRequest(
+  file: string,
+  args: readonly string[],
+  options: Pick<RunOptions, 'env' | 'cwd' | 'input'> & Pick<DaemonizeOptions, 'stderrFile'>,
+  flags: number,
+): SpawnRequest {
   const env = Object.entries(options.env ?? process.env).flatMap(([k, v]) =>
     v === undefined ? [] : [`${k}=${v}`],
   );
   const argv = [file, ...args];
-  for (const s of [file, ...argv, ...env, options.cwd ?? '']) {
+  for (const s of [file, ...argv, ...env, options.cwd ?? '', options.stderrFile ?? '']) {
     // As Node's spawn: C strings end at NUL, so such an argument would silently become another one.
     if (s.includes('\0'))
       throw new TypeError(`spawn ${file}: argument contains a NUL byte: ${JSON.stringify(s)}`);
@@ -261,46 +273,8 @@ function spawnRequest(file: string, args: readonly string[], options: RunOptions
     typeof options.input === 'string' ? Buffer.from(options.input) : (options.input ?? Buffer.alloc(0));
   // The spawner's working directory is the daemon's at the time the spawner started: resolve relative ones here.
   const cwd = options.cwd === undefined ? '' : resolvePath(options.cwd);
-  return { flags: options.stdio === 'null' ? SPAWN_NULL_STDIO : 0, cwd, file, argv, env, input };
-}
-
-function encodeSpawn(id: number, request: SpawnRequest): Buffer {
-  const strings = (list: readonly string[]): Buffer[] => list.map((s) => Buffer.from(s));
-  const cwd = Buffer.from(request.cwd);
-  const file = Buffer.from(request.file);
-  const argv = strings(request.argv);
-  const env = strings(request.env);
-  const sized = (list: Buffer[]): number => list.reduce((n, b) => n + 4 + b.length, 4);
-  const body =
-    1 + 4 + 4 + 4 + cwd.length + 4 + file.length + sized(argv) + sized(env) + 4 + request.input.length;
-  const frame = Buffer.allocUnsafe(4 + body);
-  let at = frame.writeUInt32LE(body, 0);
-  at = frame.writeUInt8(REQ_SPAWN, at);
-  at = frame.writeUInt32LE(id, at);
-  at = frame.writeUInt32LE(request.flags, at);
-  const put = (b: Buffer): void => {
-    at = frame.writeUInt32LE(b.length, at);
-    at += b.copy(frame, at);
-  };
-  const putList = (list: Buffer[]): void => {
-    at = frame.writeUInt32LE(list.length, at);
-    list.forEach(put);
-  };
-  put(cwd);
-  put(file);
-  putList(argv);
-  putList(env);
-  put(request.input);
-  return frame;
-}
-
-function encodeKill(id: number, signal: number): Buffer {
-  const frame = Buffer.allocUnsafe(4 + 9);
-  frame.writeUInt32LE(9, 0);
-  frame.writeUInt8(REQ_KILL, 4);
-  frame.writeUInt32LE(id, 5);
-  frame.writeUInt32LE(signal, 9);
-  return frame;
+  const stderrFile = options.stderrFile === undefined ? '' : resolvePath(options.stderrFile);
+  return { flags, stderrFile, cwd, file, argv, env, input };
 }
 
 /** The error Node's spawn gives for a program that could not start (message "spawn FILE ENOENT", code, errno). */
@@ -310,6 +284,10 @@ function spawnError(errno: number, message: string): Error {
   const code = errnoNames.get(errno);
   if (code) error.code = code;
   return error;
+}
+
+function unexpectedAnswer(command: string, answer: Answer): CommandError {
+  return new CommandError(command, null, `the spawner answered with a ${answer.kind} response`);
 }
 
 /** The error Node's spawn gives when its AbortSignal fires. */

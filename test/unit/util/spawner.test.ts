@@ -6,8 +6,10 @@ import {
   existsSync,
   mkdtempSync,
   readFileSync,
+  readdirSync,
   readlinkSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,7 +21,7 @@ import { Spawner } from '../../../src/util/spawner.js';
 // Run from the sources (tsx) or from dist/ (the CI): the C source is the repo's either way.
 const COMPILED = import.meta.dirname.includes('/dist/');
 const REPO = join(import.meta.dirname, ...(COMPILED ? ['..', '..', '..', '..'] : ['..', '..', '..']));
-const SOURCE = join(REPO, 'native', 'spawner.c');
+const SOURCES = join(REPO, 'native', 'spawner');
 const MiB = 1024 * 1024;
 
 let dir: string;
@@ -30,7 +32,10 @@ const strays: number[] = [];
 before(() => {
   dir = mkdtempSync(join(tmpdir(), 'podlet-spawner-'));
   binary = join(dir, 'spawner');
-  execFileSync('cc', ['-O2', '-Wall', '-Wextra', '-Werror', '-o', binary, SOURCE], { stdio: 'inherit' });
+  const sources = readdirSync(SOURCES)
+    .filter((f) => f.endsWith('.c'))
+    .map((f) => join(SOURCES, f));
+  execFileSync('cc', ['-O2', '-Wall', '-Wextra', '-Werror', '-o', binary, ...sources], { stdio: 'inherit' });
   spawner = Spawner.start(binary);
 });
 
@@ -67,6 +72,14 @@ async function sleeperPid(pidFile: string): Promise<number> {
 
 function sleeperArgs(pidFile: string): string[] {
   return ['-c', 'echo $$ > "$1"; exec sleep 30', 'sh', pidFile];
+}
+
+/** Field 6 of /proc/<pid>/stat: the session ID (the fields after the command, which may contain spaces). */
+function sessionOf(pid: number | 'self'): string {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const session = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[3];
+  assert.ok(session, `no session in /proc/${pid}/stat`);
+  return session;
 }
 
 function uniqueFile(name: string): string {
@@ -236,5 +249,67 @@ describe('Spawner', () => {
     await waitFor('the spawner to exit', () => !signal(pid, 0));
     assert.ok(signal(child, 0), 'the child still runs');
     assert.equal((await spawner.run('echo', ['reopened'])).stdout, 'reopened\n');
+  });
+
+  test('startDaemonized answers with the line written on fd 3 while the process holding the pipe still runs', async () => {
+    const childFile = uniqueFile('daemonizing');
+    const holderFile = uniqueFile('holder');
+    const script = 'echo $$ > "$1"; sleep 30 & echo $! > "$2"; echo \'{"data": 42}\' >&3; sleep 0.2';
+    const line = await spawner.startDaemonized('sh', ['-c', script, 'sh', childFile, holderFile]);
+    assert.equal(line, '{"data": 42}');
+    const holder = await sleeperPid(holderFile);
+    assert.ok(signal(holder, 0), 'the holder still runs');
+    assert.match(readlinkSync(`/proc/${holder}/fd/3`), /^pipe:/);
+    assert.equal(readlinkSync(`/proc/${holder}/fd/1`), '/dev/null');
+    assert.notEqual(sessionOf(holder), sessionOf('self'), 'the program runs in a session of its own');
+    // The direct child exits after the answer and is reaped (a zombie would still take signal 0) without a second
+    // answer confusing later calls.
+    const child = await sleeperPid(childFile);
+    await waitFor('the daemonizing program to be reaped', () => !signal(child, 0));
+    assert.equal((await spawner.run('echo', ['after'])).stdout, 'after\n');
+  });
+
+  test('startDaemonized answers with what came before end-of-file when no newline is written', async () => {
+    assert.equal(await spawner.startDaemonized('sh', ['-c', 'exec 3>&-; sleep 0.1']), '');
+    assert.equal(await spawner.startDaemonized('sh', ['-c', 'printf partial >&3']), 'partial');
+  });
+
+  test('startDaemonized appends stderr to a file it creates with mode 0600', async () => {
+    const file = uniqueFile('stderr');
+    await spawner.startDaemonized('sh', ['-c', 'echo one >&2; echo ok >&3'], { stderrFile: file });
+    await spawner.startDaemonized('sh', ['-c', 'echo two >&2'], { stderrFile: file });
+    assert.equal(readFileSync(file, 'utf8'), 'one\ntwo\n');
+    assert.equal(statSync(file).mode & 0o777, 0o600);
+  });
+
+  test('startDaemonized rejects a stderr file that cannot be opened as a spawn error', async () => {
+    const file = join(dir, 'nonexistent', 'conmon.log');
+    await assert.rejects(spawner.startDaemonized('true', [], { stderrFile: file }), (e: unknown) => {
+      assert.ok(e instanceof CommandError);
+      assert.equal(e.exitCode, null);
+      assert.equal(e.stderr, `ENOENT: no such file or directory, open '${file}'`);
+      assert.equal((e.cause as NodeJS.ErrnoException).code, 'ENOENT');
+      return true;
+    });
+    await assert.rejects(
+      spawner.startDaemonized('/usr/bin/podlet-nope', []),
+      /spawn \/usr\/bin\/podlet-nope ENOENT/,
+    );
+  });
+
+  test('startDaemonized kills a program that gives no line in time, though another process holds the pipe', async () => {
+    const childFile = uniqueFile('sync-child');
+    const holderFile = uniqueFile('sync-holder');
+    const script = 'sleep 30 & echo $! > "$2"; echo $$ > "$1"; exec sleep 30';
+    const call = spawner.startDaemonized('sh', ['-c', script, 'sh', childFile, holderFile], {
+      timeoutMs: 300,
+    });
+    const child = await sleeperPid(childFile);
+    await sleeperPid(holderFile);
+    await assert.rejects(
+      call,
+      (e: unknown) => e instanceof CommandError && /timed out after 300 ms/.test(e.message),
+    );
+    await waitFor('the timed-out program to die', () => !signal(child, 0));
   });
 });
