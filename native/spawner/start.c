@@ -50,7 +50,9 @@ static int spawn_in_path(pid_t *pid, const struct spawn_request *req, const posi
     memcpy(candidate, dir, dir_len);
     if (dir_len) candidate[dir_len++] = '/';  // an empty entry means the working directory
     memcpy(candidate + dir_len, req->file, file_len + 1);
-    err = posix_spawn(pid, candidate, actions, attr, req->argv, req->envp);
+    // Asked first: a posix_spawn of a missing file still makes a child that fails its exec, which with a long PATH
+    // cost more than the program that is found at last.
+    err = access(candidate, X_OK) == 0 ? posix_spawn(pid, candidate, actions, attr, req->argv, req->envp) : errno;
     if (err == EACCES) seen_eacces = 1;
     else if (err != ENOENT && err != ENOTDIR) break;
     dir = colon;
