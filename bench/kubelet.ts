@@ -88,7 +88,7 @@ async function timePodlet(template: Pod, runs: number, log: (line: string) => vo
     const many = performance.now() - start;
     log(`kubelet: podlet ${MANY} pods -> Running: ${many.toFixed(0)} ms; sampling idle CPU`);
     const idleCpuPercent = await cpuPercent(daemon.pid ?? 0);
-    const overhead = podOverhead(await readProcesses(), instance.dataDir);
+    const overhead = podOverhead(await readProcesses(), instance.dataDir, instance.cgroupParent);
     const daemonDeltaKb = (await pssKb(daemon.pid ?? 0)) - daemonBeforeKb;
     log(
       `kubelet: podlet ${overhead.conmons} conmons, ${overhead.pauses} pauses, daemon +${daemonDeltaKb} kB`,

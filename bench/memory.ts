@@ -12,6 +12,8 @@ export interface HostProcess {
   /** The kernel's name of the program (/proc/<pid>/comm): `conmon`, `catatonit`. */
   comm: string;
   cmdline: string;
+  /** /proc/<pid>/cgroup as it reads. */
+  cgroup: string;
   pssKb: number;
 }
 
@@ -24,13 +26,22 @@ export interface PodOverhead {
 }
 
 /**
- * The conmons whose command line names `marker` (a data or storage directory only that node uses), and the
- * catatonit each pod's sandbox conmon supervises: conmon is the subreaper of the container it starts.
+ * The conmons whose command line names `marker` (a data or storage directory only that node uses), and the pause
+ * processes: a catatonit whose cgroup path holds `pauseCgroup` (podlet's pause has no conmon, decision 0044), or
+ * else one that a conmon of the node supervises (podman's infra: conmon is the subreaper of what it starts).
  */
-export function podOverhead(processes: readonly HostProcess[], marker: string): PodOverhead {
+export function podOverhead(
+  processes: readonly HostProcess[],
+  marker: string,
+  pauseCgroup?: string,
+): PodOverhead {
   const conmons = processes.filter((p) => p.comm === 'conmon' && p.cmdline.includes(marker));
   const ids = new Set(conmons.map((c) => c.pid));
-  const pauses = processes.filter((p) => p.comm === 'catatonit' && ids.has(p.ppid));
+  const pauses = processes.filter(
+    (p) =>
+      p.comm === 'catatonit' &&
+      (pauseCgroup === undefined ? ids.has(p.ppid) : p.cgroup.includes(`/${pauseCgroup}/`)),
+  );
   const sum = (ps: readonly HostProcess[]) => ps.reduce((total, p) => total + p.pssKb, 0);
   return { conmonKb: sum(conmons), pauseKb: sum(pauses), conmons: conmons.length, pauses: pauses.length };
 }
@@ -44,11 +55,18 @@ export async function readProcesses(): Promise<HostProcess[]> {
 
 async function readProcess(pid: number): Promise<HostProcess | undefined> {
   try {
-    const [stat, cmdline, comm] = await Promise.all(
-      ['stat', 'cmdline', 'comm'].map((f) => readFile(`/proc/${pid}/${f}`, 'utf8')),
+    const [stat, cmdline, comm, cgroup] = await Promise.all(
+      ['stat', 'cmdline', 'comm', 'cgroup'].map((f) => readFile(`/proc/${pid}/${f}`, 'utf8')),
     );
     const ppid = Number(statFields(stat!)[1]);
-    return { pid, ppid, comm: comm!.trim(), cmdline: cmdline!.replace(/\0/g, ' '), pssKb: await pssKb(pid) };
+    return {
+      pid,
+      ppid,
+      comm: comm!.trim(),
+      cmdline: cmdline!.replace(/\0/g, ' '),
+      cgroup: cgroup!,
+      pssKb: await pssKb(pid),
+    };
   } catch {
     return undefined;
   }

@@ -1,7 +1,8 @@
 // File and directory operations on a cgroup filesystem, each failure turned into a CgroupError naming the path.
 // The root may also be a plain directory laid out like a cgroup mount (the unit tests use one), so removal copes with
 // ordinary files where cgroupfs would have control files that vanish with the directory.
-import { mkdir, readdir, readFile, rmdir, unlink, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { mkdir, readdir, rmdir, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { errnoCode, isNotFound } from '../../util/fs.js';
@@ -10,9 +11,11 @@ import { CgroupError } from './types.js';
 /** How long rmdir keeps retrying a cgroup whose last processes are still exiting (EBUSY). */
 const REMOVE_BUSY_TIMEOUT_MS = 2000;
 
+// Reads are synchronous: cgroupfs answers from kernel memory, like /proc, and an asynchronous read costs four trips
+// through the thread pool (open, stat, read, close) for the few bytes of each of the many files metrics sample.
 export async function readCgroupFile(path: string): Promise<string> {
   try {
-    return await readFile(path, 'utf8');
+    return readFileSync(path, 'utf8');
   } catch (e) {
     throw new CgroupError('cannot read cgroup file', path, { cause: e });
   }
@@ -21,7 +24,7 @@ export async function readCgroupFile(path: string): Promise<string> {
 /** The file's content, or undefined when the file does not exist. */
 export async function readCgroupFileIfExists(path: string): Promise<string | undefined> {
   try {
-    return await readFile(path, 'utf8');
+    return readFileSync(path, 'utf8');
   } catch (e) {
     if (isNotFound(e)) return undefined;
     throw new CgroupError('cannot read cgroup file', path, { cause: e });

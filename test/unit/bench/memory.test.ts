@@ -8,8 +8,8 @@ import {
   type HostProcess,
 } from '../../../bench/memory.js';
 
-const proc = (pid: number, ppid: number, comm: string, cmdline: string, pssKb: number): HostProcess => ({
-  pid, ppid, comm, cmdline, pssKb,
+const proc = (pid: number, ppid: number, comm: string, cmdline: string, pssKb: number, cgroup = ''): HostProcess => ({
+  pid, ppid, comm, cmdline, cgroup, pssKb,
 }); // prettier-ignore
 
 test('a node is charged for its own conmons and the catatonit under them, not for the containers', () => {
@@ -26,6 +26,21 @@ test('a node is charged for its own conmons and the catatonit under them, not fo
     conmonKb: 2100,
     pauseKb: 200,
     conmons: 2,
+    pauses: 1,
+  });
+});
+
+test("podlet's pause processes, which no conmon supervises, are found by the node's cgroup parent", () => {
+  const table = [
+    proc(10, 1, 'conmon', 'conmon --runtime-arg --root=/tmp/podlet-it-a/runc', 1000),
+    proc(11, 1, 'catatonit', '/catatonit -P', 200, '4:memory:/podlet-it-a/besteffort/podu1/s1\n'),
+    proc(12, 1, 'catatonit', '/catatonit -P', 250, '4:memory:/podlet-it-b/besteffort/podu2/s2\n'),
+    proc(13, 10, 'catatonit', '/catatonit -P', 99, '4:memory:/other/x\n'),
+  ];
+  assert.deepEqual(podOverhead(table, '/tmp/podlet-it-a/', 'podlet-it-a'), {
+    conmonKb: 1000,
+    pauseKb: 200,
+    conmons: 1,
     pauses: 1,
   });
 });
