@@ -6,18 +6,11 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { request } from 'node:https';
 import { describe, test } from 'node:test';
+import { sleeperPod } from '../integration/support/manifests.js';
 import { TEST_IMAGE, waitFor } from '../integration/support/podlet-process.js';
 import { kubectlPath, useCluster } from './support/cluster.js';
 
-const pod = (name: string, extra = '') => `
-apiVersion: v1
-kind: Pod
-metadata: { name: ${name} }
-spec:
-  terminationGracePeriodSeconds: 1
-  containers:
-    - { name: c, image: ${TEST_IMAGE}, command: ['sleep', '3600']${extra} }
-`;
+const pod = (name: string, container = '') => sleeperPod(name, TEST_IMAGE, { container });
 
 describe('the API through kubectl', () => {
   const k = useCluster();

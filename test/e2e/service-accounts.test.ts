@@ -7,23 +7,13 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import type { Pod } from 'kubernetes-types/core/v1.js';
+import { sleeperPod } from '../integration/support/manifests.js';
 import { TEST_IMAGE, waitFor } from '../integration/support/podlet-process.js';
 import { useCluster } from './support/cluster.js';
 
 const SA_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 
-function sleeper(name: string, extra = ''): string {
-  return `
-apiVersion: v1
-kind: Pod
-metadata: { name: ${name} }
-spec:
-  terminationGracePeriodSeconds: 1
-${extra}
-  containers:
-    - { name: c, image: ${TEST_IMAGE}, command: ['sleep', '3600'] }
-`;
-}
+const sleeper = (name: string, spec = ''): string => sleeperPod(name, TEST_IMAGE, { spec });
 
 describe('service accounts through kubectl', () => {
   const k = useCluster();
