@@ -2,9 +2,8 @@
 // of this podlet holds, as the kubelet's user namespace manager allocates them (pkg/kubelet/userns: ranges of
 // 65536 starting at a multiple of 65536, the first range kept for the host). Their image layers are seen through
 // idmapped mounts, so the layers' root is the pod's root without copying or chowning a file.
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { run } from '../util/exec.js';
+import { nativeBinary } from '../util/native.js';
 import type { IdMapping } from './oci/types.js';
 import type { UserNamespace } from './types.js';
 
@@ -40,11 +39,7 @@ export function idMappings(userns: UserNamespace): IdMapping[] {
   return [{ containerID: 0, hostID: userns.hostId, size: userns.size }];
 }
 
-const here = dirname(fileURLToPath(import.meta.url));
-// Built by scripts/build-native.sh into dist/native; from the sources (tsx) the built one is used too.
-const IDMAP_MOUNT = here.includes('/dist/')
-  ? join(here, '..', '..', 'native', 'idmap-mount')
-  : join(here, '..', '..', 'dist', 'native', 'idmap-mount');
+const IDMAP_MOUNT = nativeBinary('idmap-mount');
 
 /** Mounts a clone of `source` at `target`, its IDs mapped through the user namespace at `usernsPath`. */
 export async function idmapMount(usernsPath: string, source: string, target: string): Promise<void> {

@@ -1,9 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, openSync } from 'node:fs';
 import { constants } from 'node:os';
-import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import {
   CommandError,
   commandLine,
@@ -13,6 +11,7 @@ import {
   type RunOptions,
   type RunResult,
 } from './command.js';
+import { nativeBinary } from './native.js';
 import { Spawner } from './spawner.js';
 
 export {
@@ -24,11 +23,7 @@ export {
   type RunResult,
 };
 
-const here = dirname(fileURLToPath(import.meta.url));
-// Built by scripts/build-native.sh into dist/native; from the sources (tsx) the built one is used too.
-const SPAWNER = here.includes('/dist/')
-  ? join(here, '..', '..', 'native', 'spawner')
-  : join(here, '..', '..', 'dist', 'native', 'spawner');
+const SPAWNER = nativeBinary('spawner');
 
 let spawner: Spawner | null | undefined;
 
