@@ -1,7 +1,7 @@
 // A pod's sandbox as the pod worker keeps it (kuberuntime_manager.go SyncPod, createPodSandbox): a ready one is kept,
 // dead ones are removed with their containers, and a new one gets the pod's cgroup, resolv.conf, hostname and port
 // mappings.
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import { computeQosClass } from '../api/qos.js';
 import { podCgroupValues } from '../api/resources.js';
@@ -43,7 +43,7 @@ export class PodSandboxes {
       ...podCgroupValues(pod),
       pidsLimit: this.deps.podPidsLimit,
     });
-    const hostResolvConf = await readFile(this.deps.hostResolvConfPath, 'utf8').catch(() => '');
+    const hostResolvConf = readFileOr(this.deps.hostResolvConfPath, '');
     const resolv = renderResolvConf({
       dnsPolicy: pod.spec?.dnsPolicy ?? 'ClusterFirst',
       hostNetwork: pod.spec?.hostNetwork === true,
@@ -87,5 +87,13 @@ export class PodSandboxes {
     await Promise.all(inSandbox.map((c) => this.deps.runtime.containers.stop(c.record.id, grace)));
     await Promise.all(inSandbox.map((c) => this.deps.runtime.containers.remove(c.record.id)));
     await this.deps.runtime.sandboxes.remove(id);
+  }
+}
+
+function readFileOr(path: string, fallback: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return fallback;
   }
 }

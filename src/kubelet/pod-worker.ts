@@ -86,19 +86,23 @@ export class PodWorker {
       if (!initialized) break;
     }
     if (initialized) {
-      // Regular containers are created side by side (the slow part: rootfs, conmon, runc create) but started in
-      // spec order, each after the previous one's postStart, as the kubelet starts them.
-      let previous = Promise.resolve();
+      // Regular containers are created and started side by side (the slow part: rootfs, conmon, runc create), but
+      // none starts before the postStart hooks of those before it have returned, as the kubelet starts them one by
+      // one and a hook holds up the rest (the sidecar-first pattern relies on it).
+      let hooksBefore = Promise.resolve();
       await Promise.all(
         steps
           .filter((s) => s.kind === 'regular')
           .map((step) => {
-            const launchAfter = previous;
-            let release = () => {};
-            previous = new Promise((r) => (release = r));
-            return this.syncContainer(pod, sandbox, step, { ...observed(step), launchAfter }).finally(
-              release,
-            );
+            const launchAfter = hooksBefore;
+            const synced = this.syncContainer(pod, sandbox, step, { ...observed(step), launchAfter });
+            if (step.container.lifecycle?.postStart) {
+              hooksBefore = synced.then(
+                () => undefined,
+                () => undefined,
+              );
+            }
+            return synced;
           }),
       );
     }

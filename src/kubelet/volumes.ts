@@ -1,7 +1,8 @@
 // The kubelet's volume manager, reduced to one node and one pass per sync: each volume of the pod is set up (or
 // brought up to date) from the API objects it names, and what fails is reported the way the kubelet's reconciler
 // and pod worker report it (pkg/kubelet/volumemanager, pkg/volume/util/operationexecutor/operation_generator.go).
-import { chmod, readdir } from 'node:fs/promises';
+import { chmodSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { totalmem } from 'node:os';
 import type {
@@ -70,7 +71,7 @@ export async function setUpPodVolumes(ctx: PodVolumesContext): Promise<PodVolume
   // pods/ is traversable by every host user (docs/decisions/0027): a pod's own directory, which holds its tokens and
   // Secrets, is root's alone. A user-namespaced pod needs no more: runc opens bind-mount sources as host root.
   await ensureDir(ctx.podDir, 0o700);
-  await chmod(ctx.podDir, 0o700);
+  chmodSync(ctx.podDir, 0o700);
   for (const volume of ctx.pod.spec?.volumes ?? []) {
     try {
       const path = await setUpVolume(ctx, volume);

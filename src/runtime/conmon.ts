@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { commandLine, startDaemonized } from '../util/exec.js';
@@ -69,7 +70,7 @@ export async function startConmon(o: ConmonOptions): Promise<ConmonStarted> {
       `${commandLine(CONMON_BINARY, args)}: ${message.message ?? 'container create failed'}`,
     );
   }
-  const conmonPid = Number((await readFile(join(o.bundle, 'conmon.pid'), 'utf8')).trim());
+  const conmonPid = Number(readFileSync(join(o.bundle, 'conmon.pid'), 'utf8').trim());
   return { pid: message.data, conmonPid };
 }
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { watch } from 'node:fs';
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Container, Pod } from 'kubernetes-types/core/v1.js';
 import type { ContainerCgroupValues } from '../api/resources.js';
@@ -134,7 +134,7 @@ export class ContainerManager {
       `workdir=${join(dir, 'work')}`,
     ]);
     const terminationLog = this.paths.terminationLog(record.id);
-    await writeFile(terminationLog, '', { mode: 0o666 });
+    writeFileSync(terminationLog, '', { mode: 0o666 });
     await ensureDir(dirname(record.logPath));
     const podDir = this.paths.pod(sandbox.podUid);
     const ns = (kind: string): string => `/proc/${sandboxPid}/ns/${kind}`;
@@ -257,7 +257,7 @@ export class ContainerManager {
 
   private async exited(id: string): Promise<boolean> {
     try {
-      await stat(this.paths.exitFile(id));
+      statSync(this.paths.exitFile(id));
       return true;
     } catch (e) {
       if (!isNotFound(e)) throw e;
@@ -315,7 +315,7 @@ async function readImageFile<K extends string>(
   key: K,
 ): Promise<Partial<Record<K, string>>> {
   try {
-    return { [key]: await readFile(join(rootfs, path), 'utf8') } as Partial<Record<K, string>>;
+    return { [key]: readFileSync(join(rootfs, path), 'utf8') } as Partial<Record<K, string>>;
   } catch (e) {
     if (isNotFound(e)) return {};
     throw e;

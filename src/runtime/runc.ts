@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isNotFound } from '../util/fs.js';
 import { statFields } from './proc-stat.js';
@@ -40,7 +39,7 @@ export class Runc {
     if (!init) {
       let saved: { init_process_pid?: unknown; init_process_start?: unknown };
       try {
-        saved = JSON.parse(await readFile(join(dir, 'state.json'), 'utf8')) as typeof saved;
+        saved = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')) as typeof saved;
       } catch (e) {
         if (isNotFound(e)) return undefined;
         return this.stateFromRunc(id);
@@ -138,7 +137,7 @@ export class Runc {
 
 /** The messages of runc's JSON log at level error or fatal: what it would have printed on stderr. */
 async function runcError(log: string): Promise<string> {
-  const text = await readFile(log, 'utf8').catch(() => '');
+  const text = readFileOrEmpty(log);
   return text
     .split('\n')
     .flatMap((line) => {
@@ -166,4 +165,12 @@ function processAlive(pid: number, startTime: number): boolean {
   const fields = statFields(text);
   const state = fields[0];
   return state !== 'Z' && state !== 'X' && Number(fields[19]) === startTime;
+}
+
+function readFileOrEmpty(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, copyFile, readFile, readdir, rename } from 'node:fs/promises';
+import { readdirSync, readFileSync } from 'node:fs';
+import { chmod, copyFile, rename } from 'node:fs/promises';
 import { hostname as hostHostname } from 'node:os';
 import { join } from 'node:path';
 import type { Pod } from 'kubernetes-types/core/v1.js';
@@ -16,6 +17,7 @@ import {
 } from '../util/fs.js';
 import type { Logger } from '../util/log.js';
 import { mount, unmount } from '../util/mount.js';
+import { allOrFirstError } from '../util/settle.js';
 import { buildSandboxSpec } from './oci/sandbox-spec.js';
 import { loadLocalhostSeccomp, seccompProfileRoot } from './oci/seccomp.js';
 import type { HostFacts } from './host-facts.js';
@@ -107,23 +109,47 @@ export class SandboxManager {
     const dir = this.paths.sandbox(record.id);
     const podDir = this.paths.pod(record.podUid);
     await ensureDir(podDir, 0o700);
-    // With hostIPC the containers bind the host's /dev/shm instead (containerd: sandboxDevShm = /dev/shm).
-    if (config.pod.spec?.hostIPC !== true) {
-      await ensureDir(join(dir, 'shm'));
-      await mount('shm', join(dir, 'shm'), 'tmpfs', [
-        'nosuid',
-        'nodev',
-        'noexec',
-        'mode=1777',
-        `size=${config.shmSizeBytes}`,
-      ]);
-    }
-    // A pod with its own user namespace gets its network namespace from runc, made inside it: wired up below.
-    if (!record.userns) await this.setUpNetwork(record);
     await writeFileAtomic(join(podDir, 'resolv.conf'), config.resolvConf);
     await writeFileAtomic(join(podDir, 'hostname'), `${record.hostname}\n`);
     await this.ensurePauseRootfs();
-    const spec = buildSandboxSpec({
+    await writeJsonAtomic(join(dir, 'config.json'), await this.pauseSpec(record, config));
+    // A pod with its own user namespace gets its network namespace from runc, made inside it (see below); any
+    // other pod's is made here, beside its /dev/shm.
+    const netns = record.userns || record.netnsName === '' ? undefined : createNetns(record.netnsName);
+    await allOrFirstError([this.mountShm(dir, config), ...(netns ? [netns] : [])]);
+    // No conmon: the pause process writes no log, nobody attaches to it, and the relist sees it die (decision 0044).
+    if (!record.userns) {
+      // The pause joins the network namespace by its path, so it starts while the CNI plugins wire that up.
+      await allOrFirstError([this.setUpNetwork(record), this.runc.createUnmonitored(record.id, dir, true)]);
+      // The network is up: the hosts file names the pod's IPs.
+      await writeFileAtomic(join(podDir, 'etc-hosts'), await etcHosts(record, config));
+      return;
+    }
+    // runc makes the network namespace inside the user namespace: the network is wired up between create and start.
+    await this.runc.createUnmonitored(record.id, dir);
+    const pid = (await this.runc.state(record.id))?.pid;
+    if (pid === undefined) throw new Error(`sandbox ${record.id} has no process after runc create`);
+    await attachNetns(record.netnsName, pid);
+    await this.setUpNetwork(record);
+    await writeFileAtomic(join(podDir, 'etc-hosts'), await etcHosts(record, config));
+    await this.runc.start(record.id);
+  }
+
+  /** The pod's /dev/shm, shared by its containers; with hostIPC they bind the host's instead (containerd). */
+  private async mountShm(dir: string, config: SandboxConfig): Promise<void> {
+    if (config.pod.spec?.hostIPC === true) return;
+    await ensureDir(join(dir, 'shm'));
+    await mount('shm', join(dir, 'shm'), 'tmpfs', [
+      'nosuid',
+      'nodev',
+      'noexec',
+      'mode=1777',
+      `size=${config.shmSizeBytes}`,
+    ]);
+  }
+
+  private async pauseSpec(record: SandboxRecord, config: SandboxConfig) {
+    return buildSandboxSpec({
       pod: config.pod,
       hostname: config.hostname,
       rootfs: this.paths.pauseRootfs,
@@ -139,21 +165,6 @@ export class SandboxManager {
         seccompProfileRoot(this.paths.dataDir),
       ),
     });
-    await writeJsonAtomic(join(dir, 'config.json'), spec);
-    // No conmon: the pause process writes no log, nobody attaches to it, and the relist sees it die (decision 0044).
-    if (!record.userns) {
-      // The network is up: the hosts file names the pod's IPs.
-      await writeFileAtomic(join(podDir, 'etc-hosts'), await etcHosts(record, config));
-      await this.runc.createUnmonitored(record.id, dir, true);
-      return;
-    }
-    // runc makes the network namespace inside the user namespace: the network is wired up between create and start.
-    await this.runc.createUnmonitored(record.id, dir);
-    const pid = (await this.runc.state(record.id))?.pid;
-    if (pid === undefined) throw new Error(`sandbox ${record.id} has no process after runc create`);
-    await this.setUpNetwork(record, pid);
-    await writeFileAtomic(join(podDir, 'etc-hosts'), await etcHosts(record, config));
-    await this.runc.start(record.id);
   }
 
   /** The lowest free range, reserved before the first await so that concurrent sandboxes never share one. */
@@ -168,14 +179,9 @@ export class SandboxManager {
     return userns;
   }
 
-  /**
-   * A network namespace with the CNI chain run in it; nothing for a hostNetwork pod (no netns name). With `pid`, the
-   * namespace is that process's, pinned under /run/netns like one podlet made.
-   */
-  private async setUpNetwork(record: SandboxRecord, pid?: number): Promise<void> {
+  /** The CNI chain run in the pod's network namespace (made before); nothing for a hostNetwork pod. */
+  private async setUpNetwork(record: SandboxRecord): Promise<void> {
     if (record.netnsName === '') return;
-    if (pid === undefined) await createNetns(record.netnsName);
-    else await attachNetns(record.netnsName, pid);
     const net = await this.network.add(networkRequest(record));
     record.ips = net.ips;
     record.cniResult = net.result;
@@ -256,7 +262,7 @@ function networkRequest(record: SandboxRecord): PodNetworkRequest {
 async function etcHosts(record: SandboxRecord, config: SandboxConfig): Promise<string> {
   const hostAliases = config.pod.spec?.hostAliases;
   if (record.netnsName === '') {
-    return renderHostNetworkEtcHosts(await readFile(NODE_HOSTS_FILE, 'utf8'), hostAliases);
+    return renderHostNetworkEtcHosts(readFileSync(NODE_HOSTS_FILE, 'utf8'), hostAliases);
   }
   return renderEtcHosts({
     podIPs: record.ips,
@@ -280,7 +286,7 @@ export async function listSandboxes(
 }
 
 export async function readSandboxRecords(paths: RuntimePaths): Promise<SandboxRecord[]> {
-  const ids = await readdir(paths.sandboxesDir).catch(() => [] as string[]);
+  const ids = listDir(paths.sandboxesDir);
   const records = await Promise.all(ids.map((id) => loadSandbox(paths, id)));
   return records.filter((r): r is SandboxRecord => r !== undefined);
 }
@@ -293,4 +299,12 @@ async function observeSandbox(runc: Runc, record: SandboxRecord): Promise<Sandbo
   const state = await runc.state(record.id);
   const running = record.phase === 'ready' && state?.status === 'running';
   return { record, state: running ? 'ready' : 'notready', ...(running && state ? { pid: state.pid } : {}) };
+}
+
+function listDir(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
 }

@@ -1,19 +1,20 @@
 // Writes a volume's files so that a reader never sees a half update (pkg/volume/util/atomic_writer.go): the data
 // lives in a timestamped directory `..<ts>`, `..data` points at it and is swapped with a rename, and each
-// user-visible top-level name is a symlink `name -> ..data/name`.
+// user-visible top-level name is a symlink `name -> ..data/name`. The files are small and local: written
+// synchronously (decision 0047).
 import { randomBytes } from 'node:crypto';
 import {
-  chmod,
-  lstat,
-  mkdir,
-  readFile,
-  readdir,
-  readlink,
-  rename,
-  rm,
-  symlink,
-  writeFile,
-} from 'node:fs/promises';
+  chmodSync,
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  readlinkSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, normalize, sep } from 'node:path';
 import { isNotFound } from '../util/fs.js';
 import { VolumeSetUpError } from './errors.js';
@@ -38,35 +39,34 @@ const MAX_FILE_NAME_LENGTH = 255;
  */
 export async function writeAtomically(targetDir: string, payload: Payload): Promise<boolean> {
   const clean = validatePayload(payload);
-  const oldTsDir = await readlink(join(targetDir, DATA_DIR)).catch((err: unknown) => {
-    if (isNotFound(err)) return undefined;
-    throw err;
-  });
+  const oldTsDir = ifExists(() => readlinkSync(join(targetDir, DATA_DIR)));
   let stale = new Set<string>();
   if (oldTsDir !== undefined) {
     const oldTsPath = join(targetDir, oldTsDir);
-    stale = await pathsToRemove(clean, oldTsPath);
-    if (stale.size === 0 && !(await payloadDiffers(clean, oldTsPath))) return false;
+    stale = pathsToRemove(clean, oldTsPath);
+    if (stale.size === 0 && !payloadDiffers(clean, oldTsPath)) return false;
   }
-  const tsDir = await newTimestampDir(targetDir);
-  await writePayload(clean, join(targetDir, tsDir));
-  await createUserVisibleFiles(clean, targetDir);
+  const tsDir = newTimestampDir(targetDir);
+  writePayload(clean, join(targetDir, tsDir));
+  createUserVisibleFiles(clean, targetDir);
   const newData = join(targetDir, NEW_DATA_DIR);
-  await rm(newData, { force: true });
-  await symlink(tsDir, newData);
-  await rename(newData, join(targetDir, DATA_DIR));
+  rmSync(newData, { force: true });
+  symlinkSync(tsDir, newData);
+  renameSync(newData, join(targetDir, DATA_DIR));
   // Only top-level names are links of their own; deeper ones vanished with the old data directory.
-  for (const p of stale) if (!p.includes(sep)) await rm(join(targetDir, p), { force: true });
-  if (oldTsDir !== undefined) await rm(join(targetDir, oldTsDir), { recursive: true, force: true });
+  for (const p of stale) if (!p.includes(sep)) rmSync(join(targetDir, p), { force: true });
+  if (oldTsDir !== undefined) rmSync(join(targetDir, oldTsDir), { recursive: true, force: true });
   return true;
 }
 
 /** Whether the directory was ever written (its `..data` link exists). */
 export async function hasData(targetDir: string): Promise<boolean> {
-  return lstat(join(targetDir, DATA_DIR)).then(
-    () => true,
-    () => false,
-  );
+  try {
+    lstatSync(join(targetDir, DATA_DIR));
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** validatePath: relative, no `..` element, not starting with `..`, within the length limits. */
@@ -96,23 +96,17 @@ function validatePayload(payload: Payload): Payload {
   return clean;
 }
 
-async function payloadDiffers(payload: Payload, oldTsPath: string): Promise<boolean> {
+function payloadDiffers(payload: Payload, oldTsPath: string): boolean {
   for (const [path, file] of payload) {
-    const onDisk = await readFile(join(oldTsPath, path)).catch((err: unknown) => {
-      if (isNotFound(err)) return undefined;
-      throw err;
-    });
+    const onDisk = ifExists(() => readFileSync(join(oldTsPath, path)));
     if (!onDisk || !onDisk.equals(file.data)) return true;
   }
   return false;
 }
 
 /** Paths of the old data directory that the new payload no longer has (parents of new files are kept). */
-async function pathsToRemove(payload: Payload, oldTsPath: string): Promise<Set<string>> {
-  const old = await readdir(oldTsPath, { recursive: true }).catch((err: unknown) => {
-    if (isNotFound(err)) return [] as string[];
-    throw err;
-  });
+function pathsToRemove(payload: Payload, oldTsPath: string): Set<string> {
+  const old = ifExists(() => readdirSync(oldTsPath, { recursive: true, encoding: 'utf8' })) ?? [];
   const keep = new Set<string>();
   for (const path of payload.keys()) {
     for (let p = path; p !== '.' && p !== ''; p = dirname(p)) keep.add(p);
@@ -121,31 +115,42 @@ async function pathsToRemove(payload: Payload, oldTsPath: string): Promise<Set<s
 }
 
 /** `..2006_01_02_15_04_05.<random>`, 0755 so that group and other can traverse it whatever the umask. */
-async function newTimestampDir(targetDir: string): Promise<string> {
+function newTimestampDir(targetDir: string): string {
   const stamp = new Date().toISOString().replace(/[-T:]/g, '_').slice(0, 19);
   const name = `..${stamp}.${randomBytes(5).readUInt32BE(0)}`;
-  await mkdir(join(targetDir, name), { mode: 0o755 });
-  await chmod(join(targetDir, name), 0o755);
+  mkdirSync(join(targetDir, name), { mode: 0o755 });
+  chmodSync(join(targetDir, name), 0o755);
   return name;
 }
 
-async function writePayload(payload: Payload, dir: string): Promise<void> {
+function writePayload(payload: Payload, dir: string): void {
   for (const [path, file] of payload) {
     const full = join(dir, path);
-    await mkdir(dirname(full), { recursive: true, mode: 0o777 });
-    await writeFile(full, file.data, { mode: file.mode });
-    await chmod(full, file.mode);
+    mkdirSync(dirname(full), { recursive: true, mode: 0o777 });
+    writeFileSync(full, file.data, { mode: file.mode });
+    chmodSync(full, file.mode);
   }
 }
 
-async function createUserVisibleFiles(payload: Payload, targetDir: string): Promise<void> {
+function createUserVisibleFiles(payload: Payload, targetDir: string): void {
   for (const path of payload.keys()) {
     const top = path.split('/')[0] ?? path;
     const visible = join(targetDir, top);
-    const present = await readlink(visible).then(
-      () => true,
-      (err: unknown) => !isNotFound(err),
-    );
-    if (!present) await symlink(join(DATA_DIR, top), visible);
+    // Anything there already (a link, or what readlink refuses) is left alone.
+    if (lstatOrUndefined(visible) === undefined) symlinkSync(join(DATA_DIR, top), visible);
+  }
+}
+
+function lstatOrUndefined(path: string) {
+  return ifExists(() => lstatSync(path));
+}
+
+/** The call's result, or undefined when what it reads does not exist. */
+function ifExists<T>(read: () => T): T | undefined {
+  try {
+    return read();
+  } catch (err) {
+    if (isNotFound(err)) return undefined;
+    throw err;
   }
 }

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { EmptyDirVolumeSource } from 'kubernetes-types/core/v1.js';
-import { chmod } from 'node:fs/promises';
+import { chmodSync } from 'node:fs';
 import { isHugePageMedium } from '../api/hugepages.js';
 import { ensureDir, exists, removeTree } from '../util/fs.js';
 import { isMountPoint, mount, unmount } from '../util/mount.js';
@@ -35,15 +35,15 @@ export async function setUpEmptyDir(v: EmptyDirSetUp): Promise<string> {
   await ensureDir(path, 0o777);
   if (medium === 'Memory' && !(await isMountPoint(path))) {
     await mount('tmpfs', path, 'tmpfs', ['nosuid', 'nodev', `size=${v.memorySizeBytes}`]);
-    await chmod(path, 0o777);
+    chmodSync(path, 0o777);
   } else if (isHugePageMedium(medium) && !(await isMountPoint(path))) {
     if (v.hugePageMountOption === undefined) throw new Error(`medium ${medium}: no huge page size to mount`);
     await mount('nodev', path, 'hugetlbfs', [v.hugePageMountOption]);
-    await chmod(path, 0o777);
+    chmodSync(path, 0o777);
   } else if (fresh) {
     // The daemon's umask took bits away; the kubelet chmods rather than touching the process umask. Only once: fsGroup
     // adds setgid afterwards.
-    await chmod(path, 0o777);
+    chmodSync(path, 0o777);
   }
   return path;
 }

@@ -1,8 +1,7 @@
 // File and directory operations on a cgroup filesystem, each failure turned into a CgroupError naming the path.
 // The root may also be a plain directory laid out like a cgroup mount (the unit tests use one), so removal copes with
 // ordinary files where cgroupfs would have control files that vanish with the directory.
-import { readFileSync } from 'node:fs';
-import { mkdir, readdir, rmdir, unlink, writeFile } from 'node:fs/promises';
+import { mkdirSync, readFileSync, readdirSync, rmdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { errnoCode, isNotFound } from '../../util/fs.js';
@@ -11,8 +10,9 @@ import { CgroupError } from './types.js';
 /** How long rmdir keeps retrying a cgroup whose last processes are still exiting (EBUSY). */
 const REMOVE_BUSY_TIMEOUT_MS = 2000;
 
-// Reads are synchronous: cgroupfs answers from kernel memory, like /proc, and an asynchronous read costs four trips
-// through the thread pool (open, stat, read, close) for the few bytes of each of the many files metrics sample.
+// Every operation is synchronous: cgroupfs answers from kernel memory, like /proc, and an asynchronous read costs four
+// trips through the thread pool (open, stat, read, close) for the few bytes of each of the many files metrics sample;
+// a pod's cgroups are a few dozen mkdirs and writes across the v1 hierarchies (decision 0047).
 export async function readCgroupFile(path: string): Promise<string> {
   try {
     return readFileSync(path, 'utf8');
@@ -33,7 +33,7 @@ export async function readCgroupFileIfExists(path: string): Promise<string | und
 
 export async function writeCgroupFile(path: string, value: string): Promise<void> {
   try {
-    await writeFile(path, value);
+    writeFileSync(path, value);
   } catch (e) {
     throw new CgroupError(`cannot write ${JSON.stringify(value)} to cgroup file`, path, { cause: e });
   }
@@ -42,7 +42,7 @@ export async function writeCgroupFile(path: string, value: string): Promise<void
 /** mkdir of one cgroup; true when this call created it. */
 export async function makeCgroup(path: string): Promise<boolean> {
   try {
-    await mkdir(path, { mode: 0o755 });
+    mkdirSync(path, { mode: 0o755 });
     return true;
   } catch (e) {
     if (errnoCode(e) === 'EEXIST') return false;
@@ -53,7 +53,7 @@ export async function makeCgroup(path: string): Promise<boolean> {
 /** Names of the cgroups directly below `path` (none when it does not exist). */
 export async function childCgroups(path: string): Promise<string[]> {
   try {
-    const entries = await readdir(path, { withFileTypes: true });
+    const entries = readdirSync(path, { withFileTypes: true });
     return entries.filter((e) => e.isDirectory()).map((e) => e.name);
   } catch (e) {
     if (isNotFound(e)) return [];
@@ -89,8 +89,8 @@ async function tryRemoveCgroup(path: string): Promise<string | undefined> {
   if (code !== 'ENOTEMPTY' || (await childCgroups(path)).length > 0) return code;
   // Not cgroupfs: a plain directory whose remaining entries are ordinary files standing in for control files.
   try {
-    const files = await readdir(path, { withFileTypes: true });
-    await Promise.all(files.filter((f) => f.isFile()).map((f) => unlink(join(path, f.name))));
+    const files = readdirSync(path, { withFileTypes: true });
+    for (const f of files.filter((f) => f.isFile())) unlinkSync(join(path, f.name));
   } catch (e) {
     throw new CgroupError('cannot empty cgroup directory', path, { cause: e });
   }
@@ -99,7 +99,7 @@ async function tryRemoveCgroup(path: string): Promise<string | undefined> {
 
 async function rmdirErrno(path: string): Promise<string | undefined> {
   try {
-    await rmdir(path);
+    rmdirSync(path);
     return undefined;
   } catch (e) {
     const code = errnoCode(e) ?? 'EUNKNOWN';
