@@ -4,7 +4,7 @@
 import type { Container, LifecycleHandler, Pod } from 'kubernetes-types/core/v1.js';
 import { podContainer } from '../api/pod-containers.js';
 import type { ContainerRuntime } from '../runtime/runtime.js';
-import type { ContainerRecord, ContainerStatus, SandboxStatus } from '../runtime/types.js';
+import type { ContainerRecord, ContainerStatus, StartingSandbox } from '../runtime/types.js';
 import type { Logger } from '../util/log.js';
 import { containerFieldPath, type EventRecorder } from './events.js';
 import { runLifecycleHandler } from './prober/hook-runner.js';
@@ -36,7 +36,7 @@ export class ContainerLifecycleHooks {
    */
   async runPostStart(
     pod: Pod,
-    sandbox: SandboxStatus,
+    sandbox: StartingSandbox,
     container: Container,
     record: ContainerRecord,
     handler: LifecycleHandler,

@@ -6,7 +6,7 @@ import type { Container, Pod } from 'kubernetes-types/core/v1.js';
 import { ContainerConfigError } from '../runtime/oci/errors.js';
 import type { EnvVar } from '../runtime/oci/process.js';
 import type { Mount } from '../runtime/oci/types.js';
-import type { ContainerRecord, SandboxStatus } from '../runtime/types.js';
+import type { ContainerRecord, StartingSandbox } from '../runtime/types.js';
 import { containerConfig, containerMounts, ContainerMountError } from './container-config.js';
 import { containerEnv, ContainerEnvError, type ObjectSource } from './container-env.js';
 import type { ContainerLifecycleHooks, LifecycleHookDeps } from './container-lifecycle-hooks.js';
@@ -33,7 +33,7 @@ export class ContainerStarter {
   /** Returns false when the container could not be created yet (its image is not there). */
   async startContainer(
     pod: Pod,
-    sandbox: SandboxStatus,
+    sandbox: StartingSandbox,
     { container, kind }: SpecContainer,
     attempt: number,
     volumePaths: Map<string, string>,
@@ -48,7 +48,6 @@ export class ContainerStarter {
       this.deps.events.record(pod, { type: 'Warning', reason: 'Failed', message, fieldPath });
       return false;
     }
-    if (sandbox.pid === undefined) throw new Error('sandbox is not running');
     const env = this.environment(pod, container, sandbox);
     if (!env) return false;
     const mounts = await this.mounts(pod, container, volumePaths, env);
@@ -59,7 +58,7 @@ export class ContainerStarter {
     };
     let record: ContainerRecord;
     try {
-      record = await this.deps.runtime.createContainer(sandbox.record, sandbox.pid, config);
+      record = await this.deps.runtime.createContainer(sandbox, config);
     } catch (err) {
       // What the runtime refuses or fails to create (no command, an unknown image user, a full disk) waits as
       // CreateContainerError and is tried again at the next sync (kuberuntime startContainer).
@@ -77,6 +76,7 @@ export class ContainerStarter {
     const created = `Created container: ${container.name}`;
     this.deps.events.record(pod, { type: 'Normal', reason: 'Created', message: created, fieldPath });
     await launchAfter;
+    await sandbox.running;
     await this.deps.runtime.containers.start(record.id);
     this.waiting.set(pod, container.name, undefined);
     const started = `Started container ${container.name}`;
@@ -95,7 +95,7 @@ export class ContainerStarter {
    * The container's env, or undefined when a ConfigMap, Secret or key it needs is missing: it then waits as
    * CreateContainerConfigError and is tried again at the next sync (kuberuntime generateContainerConfig).
    */
-  private environment(pod: Pod, container: Container, sandbox: SandboxStatus): EnvVar[] | undefined {
+  private environment(pod: Pod, container: Container, sandbox: StartingSandbox): EnvVar[] | undefined {
     const fieldPath = containerFieldPath(pod, container.name);
     try {
       const { env, warnings } = containerEnv({

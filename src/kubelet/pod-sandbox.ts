@@ -8,7 +8,7 @@ import { podCgroupValues } from '../api/resources.js';
 import { podFqdn, podHostname, podKernelHostname, renderResolvConf } from '../network/dns-files.js';
 import type { ContainerRuntime, PodRuntimeState } from '../runtime/runtime.js';
 import type { SandboxConfig } from '../runtime/sandbox.js';
-import type { SandboxStatus } from '../runtime/types.js';
+import type { StartingSandbox } from '../runtime/types.js';
 import type { EventRecorder } from './events.js';
 import { podPortMappings } from './ports.js';
 
@@ -26,12 +26,15 @@ export interface PodSandboxDeps {
 export class PodSandboxes {
   constructor(private readonly deps: PodSandboxDeps) {}
 
-  /** Keeps a ready sandbox; replaces a dead one (kubelet: "Pod sandbox changed, it will be killed and re-created"). */
-  async ensureSandbox(pod: Pod, state: PodRuntimeState): Promise<SandboxStatus> {
+  /**
+   * Keeps a ready sandbox; replaces a dead one (kubelet: "Pod sandbox changed, it will be killed and re-created").
+   * A new one comes back with its network set up and its pause possibly still starting.
+   */
+  async ensureSandbox(pod: Pod, state: PodRuntimeState): Promise<StartingSandbox> {
     const ready = state.sandboxes.find((s) => s.state === 'ready');
     for (const s of state.sandboxes.filter((s) => s !== ready))
       await this.removeSandbox(s.record.id, state, 0);
-    if (ready) return ready;
+    if (ready) return { record: ready.record, running: Promise.resolve(ready) };
     // kuberuntime_manager.go SyncPod: a pod that had a sandbox gets this event when it is replaced; a new pod none.
     if (state.sandboxes.length > 0) {
       const message = 'Pod sandbox changed, it will be killed and re-created.';
@@ -71,12 +74,17 @@ export class PodSandboxes {
   }
 
   /** kuberuntime_manager.go SyncPod: a sandbox that cannot be made is reported, and tried again at the next sync. */
-  private async runSandbox(pod: Pod, config: SandboxConfig): Promise<SandboxStatus> {
-    try {
-      return await this.deps.runtime.runSandbox(config);
-    } catch (err) {
+  private async runSandbox(pod: Pod, config: SandboxConfig): Promise<StartingSandbox> {
+    const failed = (err: unknown) => {
       const message = `Failed to create pod sandbox: ${err instanceof Error ? err.message : String(err)}`;
       this.deps.events.record(pod, { type: 'Warning', reason: 'FailedCreatePodSandBox', message });
+    };
+    try {
+      const sandbox = await this.deps.runtime.runSandbox(config);
+      sandbox.running.catch(failed);
+      return sandbox;
+    } catch (err) {
+      failed(err);
       throw err;
     }
   }

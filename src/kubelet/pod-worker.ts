@@ -1,8 +1,9 @@
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import { formatGoDuration } from '../api/go-duration.js';
 import type { PodRuntimeState } from '../runtime/runtime.js';
-import type { ContainerKind, ContainerStatus, SandboxStatus } from '../runtime/types.js';
+import type { ContainerKind, ContainerStatus, StartingSandbox } from '../runtime/types.js';
 import { removeTree } from '../util/fs.js';
+import { allOrFirstError } from '../util/settle.js';
 import { CrashBackoff } from './backoff.js';
 import { containerSpecHash } from './container-config.js';
 import { ContainerLifecycleHooks, gracePeriod } from './container-lifecycle-hooks.js';
@@ -68,8 +69,32 @@ export class PodWorker {
     for (const message of volumes.failures)
       this.deps.events.record(pod, { type: 'Warning', reason: 'FailedMount', message });
     if (!volumes.ready) return state;
-    const volumePaths = volumes.paths;
     const sandbox = await this.sandboxes.ensureSandbox(pod, state);
+    let latest: Map<string, ContainerStatus>;
+    try {
+      latest = await this.syncContainers(pod, sandbox, state, everLatest, volumes.paths);
+    } finally {
+      // The pod's containers were created while its pause started (decision 0048): the step ends with the sandbox
+      // running, or dead and replaced at the next step, with what was created in it.
+      await sandbox.running;
+    }
+    const policy = pod.spec?.restartPolicy ?? 'Always';
+    const after = await this.deps.runtime.podState(uid);
+    if (!regularContainersDone(pod, latest, policy)) return after;
+    // computePodActions KillPod: with every regular container finished for good, sidecars must not keep the pod
+    // running; they are stopped (in reverse order) and the pod goes terminal.
+    await this.stopContainers(after, gracePeriod(pod), pod);
+    return this.deps.runtime.podState(uid);
+  }
+
+  /** Init containers, sidecars, regular and ephemeral containers, in kubelet order; returns the latest instances. */
+  private async syncContainers(
+    pod: Pod,
+    sandbox: StartingSandbox,
+    state: PodRuntimeState,
+    everLatest: Map<string, ContainerStatus>,
+    volumePaths: Map<string, string>,
+  ): Promise<Map<string, ContainerStatus>> {
     const latest = latestInstances(state.containers.filter((c) => c.record.sandboxId === sandbox.record.id));
     const policy = pod.spec?.restartPolicy ?? 'Always';
     const observed = (step: SpecContainer) => ({
@@ -86,40 +111,33 @@ export class PodWorker {
       if (!initialized) break;
     }
     if (initialized) {
-      // Regular containers are created and started side by side (the slow part: rootfs, conmon, runc create), but
-      // none starts before the postStart hooks of those before it have returned, as the kubelet starts them one by
-      // one and a hook holds up the rest (the sidecar-first pattern relies on it).
-      let hooksBefore = Promise.resolve();
-      await Promise.all(
+      // Regular containers are created side by side (the slow part: rootfs, conmon, runc create) but started in
+      // spec order, each after the previous one's postStart, as the kubelet starts them (two containers binding one
+      // port: the second is the one that fails). Every one is awaited, even after a failure: nothing is still being
+      // made when the next step looks.
+      let previous = Promise.resolve();
+      await allOrFirstError(
         steps
           .filter((s) => s.kind === 'regular')
           .map((step) => {
-            const launchAfter = hooksBefore;
-            const synced = this.syncContainer(pod, sandbox, step, { ...observed(step), launchAfter });
-            if (step.container.lifecycle?.postStart) {
-              hooksBefore = synced.then(
-                () => undefined,
-                () => undefined,
-              );
-            }
-            return synced;
+            const launchAfter = previous;
+            let release = () => {};
+            previous = new Promise((r) => (release = r));
+            return this.syncContainer(pod, sandbox, step, { ...observed(step), launchAfter }).finally(
+              release,
+            );
           }),
       );
     }
     await this.startEphemeralContainers(pod, sandbox, latest, volumePaths);
     await this.removeDeadInstances(state, latest);
-    const after = await this.deps.runtime.podState(uid);
-    if (!regularContainersDone(pod, latest, policy)) return after;
-    // computePodActions KillPod: with every regular container finished for good, sidecars must not keep the pod
-    // running; they are stopped (in reverse order) and the pod goes terminal.
-    await this.stopContainers(after, gracePeriod(pod), pod);
-    return this.deps.runtime.podState(uid);
+    return latest;
   }
 
   /** Returns whether the next container in start order may go ahead. */
   private async syncContainer(
     pod: Pod,
-    sandbox: SandboxStatus,
+    sandbox: StartingSandbox,
     step: SpecContainer,
     observed: {
       current: ContainerStatus | undefined;
@@ -181,7 +199,7 @@ export class PodWorker {
    */
   private async startEphemeralContainers(
     pod: Pod,
-    sandbox: SandboxStatus,
+    sandbox: StartingSandbox,
     latest: Map<string, ContainerStatus>,
     volumePaths: Map<string, string>,
   ): Promise<void> {

@@ -11,7 +11,7 @@ import { mount, unmount } from '../util/mount.js';
 import type { CgroupManager } from './cgroups/manager.js';
 import { startConmon } from './conmon.js';
 import { observeContainer, readContainerRecords, type ExitRecord } from './container-observe.js';
-import { buildContainerSpec, stopSignal } from './oci/container-spec.js';
+import { buildContainerSpec, stopSignal, type ContainerNamespaces } from './oci/container-spec.js';
 import { readHostDevices } from './oci/host-devices.js';
 import { loadLocalhostSeccomp, seccompProfileRoot } from './oci/seccomp.js';
 import type { HostFacts } from './host-facts.js';
@@ -20,7 +20,13 @@ import type { Mount } from './oci/types.js';
 import type { RuntimePaths } from './paths.js';
 import { RecordCache } from './record-cache.js';
 import type { Runc } from './runc.js';
-import type { ContainerKind, ContainerRecord, ContainerStatus, SandboxRecord } from './types.js';
+import type {
+  ContainerKind,
+  ContainerRecord,
+  ContainerStatus,
+  SandboxRecord,
+  StartingSandbox,
+} from './types.js';
 import { TRAVERSABLE_DIR } from './userns.js';
 
 export interface ContainerConfig {
@@ -67,11 +73,11 @@ export class ContainerManager {
     this.records = new RecordCache(() => readContainerRecords(paths));
   }
 
-  async create(
-    sandbox: SandboxRecord,
-    sandboxPid: number,
-    config: ContainerConfig,
-  ): Promise<ContainerRecord> {
+  /** Creates the container (not started) in the sandbox, which may still be starting (see StartingSandbox). */
+  async create(starting: StartingSandbox, config: ContainerConfig): Promise<ContainerRecord> {
+    const sandbox = starting.record;
+    // Containers join pinned namespaces by path; the others are the pause's own, reached through its process.
+    const sandboxPid = sandbox.pinnedNamespaces ? undefined : (await starting.running).pid;
     const id = randomBytes(16).toString('hex');
     const dir = this.paths.container(id);
     const record: ContainerRecord = {
@@ -117,7 +123,7 @@ export class ContainerManager {
   private async setUp(
     record: ContainerRecord,
     sandbox: SandboxRecord,
-    sandboxPid: number,
+    sandboxPid: number | undefined,
     config: ContainerConfig,
   ) {
     const dir = this.paths.container(record.id);
@@ -137,8 +143,6 @@ export class ContainerManager {
     writeFileSync(terminationLog, '', { mode: 0o666 });
     await ensureDir(dirname(record.logPath));
     const podDir = this.paths.pod(sandbox.podUid);
-    const ns = (kind: string): string => `/proc/${sandboxPid}/ns/${kind}`;
-    const hostPid = config.pod.spec?.hostPID === true;
     const spec = buildContainerSpec({
       pod: config.pod,
       container: config.container,
@@ -147,18 +151,7 @@ export class ContainerManager {
       ...(await readImageFile(rootfs, 'etc/passwd', 'etcPasswd')),
       ...(await readImageFile(rootfs, 'etc/group', 'etcGroup')),
       hostname: sandbox.hostname,
-      // The sandbox's namespaces, which are the host's for hostNetwork / hostIPC / hostPID (containerd
-      // WithPodNamespaces joins /proc/<sandbox>/ns/* whatever their mode).
-      namespaces: {
-        network: ns('net'),
-        ipc: ns('ipc'),
-        uts: ns('uts'),
-        ...(config.pidNamespace
-          ? { pid: config.pidNamespace }
-          : sandbox.sharePid || hostPid
-            ? { pid: ns('pid') }
-            : {}),
-      },
+      namespaces: sandboxNamespaces(sandbox, sandboxPid, config),
       cgroupNamespace: this.options.cgroupNamespace,
       userns: sandbox.userns ? { path: usernsPath, ids: sandbox.userns } : undefined,
       mounts: [
@@ -320,4 +313,28 @@ async function readImageFile<K extends string>(
     if (isNotFound(e)) return {};
     throw e;
   }
+}
+
+/**
+ * The namespaces a container joins: the pod's pinned ones, or the sandbox's, which are the host's for hostNetwork,
+ * hostIPC and hostPID (containerd WithPodNamespaces joins /proc/<sandbox>/ns/* whatever their mode). An ephemeral
+ * container may name its target's PID namespace.
+ */
+function sandboxNamespaces(
+  sandbox: SandboxRecord,
+  sandboxPid: number | undefined,
+  config: ContainerConfig,
+): ContainerNamespaces {
+  const pid = config.pidNamespace ? { pid: config.pidNamespace } : {};
+  const pins = sandbox.pinnedNamespaces;
+  if (pins) return { network: sandbox.netnsPath, ipc: pins.ipc, uts: pins.uts, ...pid };
+  if (sandboxPid === undefined) throw new Error(`sandbox ${sandbox.id} is not running`);
+  const ns = (kind: string): string => `/proc/${sandboxPid}/ns/${kind}`;
+  const sharedPid = sandbox.sharePid || config.pod.spec?.hostPID === true;
+  return {
+    network: ns('net'),
+    ipc: ns('ipc'),
+    uts: ns('uts'),
+    ...(config.pidNamespace ? pid : sharedPid ? { pid: ns('pid') } : {}),
+  };
 }

@@ -11,7 +11,7 @@ import { readHostFacts, type HostFacts } from './host-facts.js';
 import { RuntimePaths } from './paths.js';
 import { Runc } from './runc.js';
 import { SandboxManager, type SandboxConfig } from './sandbox.js';
-import type { ContainerRecord, ContainerStatus, SandboxRecord, SandboxStatus } from './types.js';
+import type { ContainerRecord, ContainerStatus, SandboxStatus, StartingSandbox } from './types.js';
 import { TRAVERSABLE_DIR } from './userns.js';
 
 export interface RuntimeOptions {
@@ -102,7 +102,10 @@ export class ContainerRuntime {
   /** Removes what a crash left half-made: records still in `creating` and containers whose sandbox is gone. */
   async cleanUpIncomplete(): Promise<void> {
     const sandboxes = await this.sandboxes.list();
-    const sandboxIds = new Set(sandboxes.map((s) => s.record.id));
+    // Containers may be created while their sandbox's pause starts: they go with a sandbox that never got ready.
+    const sandboxIds = new Set(
+      sandboxes.filter((s) => s.record.phase !== 'creating').map((s) => s.record.id),
+    );
     for (const s of sandboxes.filter((s) => s.record.phase === 'creating')) {
       this.logger.info({ pod: s.record.podName, sandbox: s.record.id }, 'removing half-created sandbox');
       await this.sandboxes.remove(s.record.id);
@@ -165,15 +168,11 @@ export class ContainerRuntime {
     return { podUid, sandboxes, containers };
   }
 
-  runSandbox(config: SandboxConfig): Promise<SandboxStatus> {
+  runSandbox(config: SandboxConfig): Promise<StartingSandbox> {
     return this.sandboxes.run(config);
   }
 
-  async createContainer(
-    sandbox: SandboxRecord,
-    sandboxPid: number,
-    config: ContainerConfig,
-  ): Promise<ContainerRecord> {
-    return this.containers.create(sandbox, sandboxPid, config);
+  async createContainer(sandbox: StartingSandbox, config: ContainerConfig): Promise<ContainerRecord> {
+    return this.containers.create(sandbox, config);
   }
 }

@@ -24,7 +24,8 @@ import type { HostFacts } from './host-facts.js';
 import type { RuntimePaths } from './paths.js';
 import { RecordCache } from './record-cache.js';
 import type { Runc } from './runc.js';
-import type { SandboxRecord, SandboxStatus, UserNamespace } from './types.js';
+import { pinNamespaces, pinnedNamespacePaths, unpinNamespaces } from './pinned-namespaces.js';
+import type { SandboxRecord, SandboxStatus, StartingSandbox, UserNamespace } from './types.js';
 import { allocateUserNamespace, TRAVERSABLE_DIR } from './userns.js';
 
 export interface SandboxConfig {
@@ -65,7 +66,11 @@ export class SandboxManager {
     this.records = new RecordCache(() => readSandboxRecords(paths));
   }
 
-  async run(config: SandboxConfig): Promise<SandboxStatus> {
+  /**
+   * Makes the pod's sandbox and returns once its network is set up. A pod whose namespaces are pinned (decision 0048)
+   * gets it back while the pause process starts; any other once the pause runs.
+   */
+  async run(config: SandboxConfig): Promise<StartingSandbox> {
     const meta = config.pod.metadata ?? {};
     const id = randomBytes(16).toString('hex');
     const dir = this.paths.sandbox(id);
@@ -88,24 +93,35 @@ export class SandboxManager {
       portMappings: config.portMappings,
       ips: [],
       ...(config.pod.spec?.hostUsers === false ? { userns: await this.allocateUserns() } : {}),
+      ...(pinnable(config.pod) ? { pinnedNamespaces: pinnedNamespacePaths(dir) } : {}),
     };
     // A pod's own user namespace must reach its files from inside (see ContainerRuntime.open).
     await ensureDir(dir, record.userns ? TRAVERSABLE_DIR : 0o700);
     // Written first: if podlet dies from here on, the next start finds the record and tears down what exists.
     await this.save(record);
+    let pause: Promise<void>;
     try {
-      await this.setUp(record, config);
-      record.phase = 'ready';
-      await this.save(record);
-      return await this.status(record);
+      ({ pause } = await this.setUp(record, config));
     } catch (e) {
       this.logger.warn({ pod: record.podName, sandbox: id, err: e }, 'sandbox creation failed; tearing down');
       await this.remove(id);
       throw e;
     }
+    const running = pause.then(async () => {
+      record.phase = 'ready';
+      await this.save(record);
+      return this.status(record);
+    });
+    // Whoever holds the sandbox awaits this; until then a failure must not count as unhandled. The record stays in
+    // `creating`, so the sandbox is dead to the kubelet, which removes it with its containers.
+    running.catch((err: unknown) =>
+      this.logger.warn({ pod: record.podName, sandbox: id, err }, 'pause process failed to start'),
+    );
+    return { record, running };
   }
 
-  private async setUp(record: SandboxRecord, config: SandboxConfig): Promise<void> {
+  /** Sets the sandbox up; resolves with the pause's start, still under way for a pod with pinned namespaces. */
+  private async setUp(record: SandboxRecord, config: SandboxConfig): Promise<{ pause: Promise<void> }> {
     const dir = this.paths.sandbox(record.id);
     const podDir = this.paths.pod(record.podUid);
     await ensureDir(podDir, 0o700);
@@ -114,19 +130,34 @@ export class SandboxManager {
     await this.ensurePauseRootfs();
     await writeJsonAtomic(join(dir, 'config.json'), await this.pauseSpec(record, config));
     // A pod with its own user namespace gets its network namespace from runc, made inside it (see below); any
-    // other pod's is made here, beside its /dev/shm.
+    // other pod's is made here, beside its /dev/shm and pinned IPC and UTS namespaces.
     const netns = record.userns || record.netnsName === '' ? undefined : createNetns(record.netnsName);
-    await allOrFirstError([this.mountShm(dir, config), ...(netns ? [netns] : [])]);
+    const pins = record.pinnedNamespaces ? pinNamespaces(record.pinnedNamespaces) : undefined;
+    await allOrFirstError([this.mountShm(dir, config), ...(netns ? [netns] : []), ...(pins ? [pins] : [])]);
     // No conmon: the pause process writes no log, nobody attaches to it, and the relist sees it die (decision 0044).
-    if (!record.userns) {
-      // The pause joins the network namespace by its path, so it starts while the CNI plugins wire that up.
-      await allOrFirstError([this.setUpNetwork(record), this.runc.createUnmonitored(record.id, dir, true)]);
+    if (record.userns) {
+      await this.setUpInUserNamespace(record, podDir, config);
+      return { pause: Promise.resolve() };
+    }
+    // The pause joins the network namespace by its path, so it starts while the CNI plugins wire that up.
+    const pause = this.runc.createUnmonitored(record.id, dir, true);
+    pause.catch(() => undefined); // awaited below or by the caller; not unhandled meanwhile
+    try {
+      await this.setUpNetwork(record);
       // The network is up: the hosts file names the pod's IPs.
       await writeFileAtomic(join(podDir, 'etc-hosts'), await etcHosts(record, config));
-      return;
+    } catch (e) {
+      await pause.catch(() => undefined);
+      throw e;
     }
-    // runc makes the network namespace inside the user namespace: the network is wired up between create and start.
-    await this.runc.createUnmonitored(record.id, dir);
+    // Containers join a pinned namespace by its path; the others', /proc/<pause>/ns/*: the pause must run first.
+    if (!record.pinnedNamespaces) await pause;
+    return { pause };
+  }
+
+  /** runc makes the network namespace inside the user namespace: the network is wired up between create and start. */
+  private async setUpInUserNamespace(record: SandboxRecord, podDir: string, config: SandboxConfig) {
+    await this.runc.createUnmonitored(record.id, this.paths.sandbox(record.id));
     const pid = (await this.runc.state(record.id))?.pid;
     if (pid === undefined) throw new Error(`sandbox ${record.id} has no process after runc create`);
     await attachNetns(record.netnsName, pid);
@@ -154,6 +185,7 @@ export class SandboxManager {
       hostname: config.hostname,
       rootfs: this.paths.pauseRootfs,
       netnsPath: record.netnsPath,
+      ...(record.pinnedNamespaces ? { pinnedNamespaces: record.pinnedNamespaces } : {}),
       userns: record.userns,
       cgroupsPath: record.cgroupPath,
       hostRlimits: this.host.rlimits,
@@ -204,6 +236,8 @@ export class SandboxManager {
   async stop(id: string): Promise<void> {
     const record = await this.load(id);
     await this.runc.kill(id, 'SIGKILL', true);
+    // With the pause gone nothing of the pod may run: its IPC namespace (and the memory it holds) goes too.
+    if (record?.pinnedNamespaces) await unpinNamespaces(record.pinnedNamespaces);
     if (!record || record.netnsName === '') return;
     await this.network.remove(networkRequest(record), record.cniResult);
     await removeNetns(record.netnsName);
@@ -245,6 +279,21 @@ export class SandboxManager {
     await writeJsonAtomic(join(this.paths.sandbox(record.id), 'sandbox.json'), record);
     await this.records.set(record);
   }
+}
+
+/**
+ * Whether the pod's namespaces can be pinned before its pause runs: not when it shares one with the host, nor when
+ * its containers need the pause's own (its PID namespace, or the user namespace runc makes for it).
+ */
+function pinnable(pod: Pod): boolean {
+  const spec = pod.spec ?? { containers: [] };
+  return !(
+    spec.hostNetwork === true ||
+    spec.hostIPC === true ||
+    spec.hostPID === true ||
+    spec.shareProcessNamespace === true ||
+    spec.hostUsers === false
+  );
 }
 
 function networkRequest(record: SandboxRecord): PodNetworkRequest {

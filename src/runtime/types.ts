@@ -1,4 +1,5 @@
 import type { PortMapping } from '../network/cni.js';
+import type { PinnedNamespaces } from './pinned-namespaces.js';
 
 /** What podlet keeps of a sandbox on disk (<data>/sandboxes/<id>/sandbox.json); runc and the kernel hold the rest. */
 export interface SandboxRecord {
@@ -21,6 +22,22 @@ export interface SandboxRecord {
   cniResult?: unknown;
   /** The pod's own user namespace (`hostUsers: false`): its IDs 0..size-1 are the host's hostId.. */
   userns?: UserNamespace;
+  /**
+   * The pod's IPC and UTS namespaces, pinned at these files before the pause runs: the pause and the containers join
+   * them (and the network namespace) by path. Absent for pods that share a namespace with the host or need the
+   * pause's (shared PID, own user namespace): their containers join /proc/<pause>/ns/*.
+   */
+  pinnedNamespaces?: PinnedNamespaces;
+}
+
+/** A sandbox whose network is set up (its IPs known) and whose pause process may still be starting. */
+export interface StartingSandbox {
+  record: SandboxRecord;
+  /**
+   * Settles when the pause runs; a container may be created before, and is started after. A rejection leaves a
+   * dead sandbox, which the kubelet replaces with what was created in it.
+   */
+  running: Promise<SandboxStatus>;
 }
 
 /** A range of host IDs that a pod's user namespace maps from 0, for users and groups alike. */

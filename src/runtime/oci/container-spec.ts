@@ -39,6 +39,14 @@ import { idMappings } from '../userns.js';
 export { ContainerConfigError } from './errors.js';
 export { stopSignal } from './stop-signal.js';
 
+/** Paths of the namespaces a container joins; without `pid` it gets a PID namespace of its own. */
+export interface ContainerNamespaces {
+  network: string;
+  ipc: string;
+  uts: string;
+  pid?: string;
+}
+
 export interface ContainerSpecInput {
   /** Already defaulted by the API layer. */
   pod: Pod;
@@ -51,7 +59,7 @@ export interface ContainerSpecInput {
   etcGroup?: string | undefined;
   hostname: string;
   /** Namespaces of the sandbox to join; `pid` only when the pod shares its process namespace. */
-  namespaces: { network: string; ipc: string; uts: string; pid?: string };
+  namespaces: ContainerNamespaces;
   /** The pod's user namespace, joined at `path`, with its mapping (runc wants both). */
   userns?: { path: string; ids: UserNamespace } | undefined;
   /** A private cgroup namespace (containerd uses one on cgroup v2 only). */

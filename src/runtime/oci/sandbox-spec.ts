@@ -19,6 +19,7 @@ import { dotSeparatedSysctl } from './sysctl-name.js';
 import { podSupplementalGroups } from './security-context.js';
 import { makeSysWritable } from './mounts.js';
 import type { Mount, Namespace, Rlimit, Seccomp, Spec, User } from './types.js';
+import type { PinnedNamespaces } from '../pinned-namespaces.js';
 import type { UserNamespace } from '../types.js';
 import { idMappings } from '../userns.js';
 import { sortedUnique } from './user.js';
@@ -35,6 +36,8 @@ export interface SandboxSpecInput {
    * too, by runc, so that the pod's root owns it (sysfs can be mounted) and podlet wires it up afterwards.
    */
   userns?: UserNamespace | undefined;
+  /** The IPC and UTS namespaces podlet pinned for the pod, which the sandbox joins instead of making its own. */
+  pinnedNamespaces?: PinnedNamespaces | undefined;
   cgroupsPath: string;
   hostRlimits: readonly Rlimit[];
   /** -998 (kubelet qos/policy.go PodInfraOOMAdj). */
@@ -51,8 +54,8 @@ const PAUSE_ID = 65535;
 const SANDBOX_CPU_SHARES = 2;
 
 /**
- * The sandbox owns the pod's IPC, UTS and PID namespaces (containers join the PID one only when the pod shares it)
- * and joins the network namespace podlet set up. It keeps containerd's default capabilities, masked paths and
+ * The sandbox owns the pod's IPC, UTS and PID namespaces (containers join the PID one only when the pod shares it),
+ * or joins the IPC and UTS ones podlet pinned, and joins the network namespace podlet set up. It keeps containerd's default capabilities, masked paths and
  * no_new_privs, takes the pod's sysctls, which act on the namespaces it owns, and the pod-level seccomp profile.
  */
 export function buildSandboxSpec(input: SandboxSpecInput): Spec {
@@ -117,14 +120,18 @@ function sandboxMounts(pod: Pod): Mount[] {
  * sandbox's, hence the host's too. hostNetwork shares the host's UTS namespace as well (containerd
  * sandbox_run_linux.go sandboxContainerSpec).
  */
+function namespace(type: 'ipc' | 'uts', path: string | undefined): Namespace {
+  return path === undefined ? { type } : { type, path };
+}
+
 function sandboxNamespaces(input: SandboxSpecInput): Namespace[] {
   const spec = input.pod.spec;
   const hostNetwork = spec?.hostNetwork === true;
   return [
     ...(input.userns ? [{ type: 'user' } as const] : []),
     ...(spec?.hostPID === true ? [] : [{ type: 'pid' } as const]),
-    ...(spec?.hostIPC === true ? [] : [{ type: 'ipc' } as const]),
-    ...(hostNetwork ? [] : [{ type: 'uts' } as const]),
+    ...(spec?.hostIPC === true ? [] : [namespace('ipc', input.pinnedNamespaces?.ipc)]),
+    ...(hostNetwork ? [] : [namespace('uts', input.pinnedNamespaces?.uts)]),
     { type: 'mount' },
     ...(hostNetwork
       ? []

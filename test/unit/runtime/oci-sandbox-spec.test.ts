@@ -51,6 +51,20 @@ describe('buildSandboxSpec', () => {
     ]);
   });
 
+  test('joins the IPC and UTS namespaces podlet pinned, by path, and still owns its PID namespace', () => {
+    const pinnedNamespaces = {
+      ipc: '/var/lib/podlet/sandboxes/s1/ns/ipc',
+      uts: '/var/lib/podlet/sandboxes/s1/ns/uts',
+    };
+    assert.deepEqual(buildSandboxSpec({ ...sandboxInput(), pinnedNamespaces }).linux.namespaces, [
+      { type: 'pid' },
+      { type: 'ipc', path: pinnedNamespaces.ipc },
+      { type: 'uts', path: pinnedNamespaces.uts },
+      { type: 'mount' },
+      { type: 'network', path: '/run/netns/podlet-abc' },
+    ]);
+  });
+
   test('sets the hostname, a read-only root and the default mounts without /dev/shm', () => {
     const spec = buildSandboxSpec(sandboxInput());
     assert.equal(spec.hostname, 'web');
