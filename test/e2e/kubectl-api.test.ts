@@ -82,14 +82,17 @@ describe('the API through kubectl', () => {
   });
 
   test('get -w prints the changes to a pod as they happen', async () => {
-    await k.ok(['apply', '-f', '-'], { input: pod('watched') });
+    // An init container holds the pod in Init:0/1 for a few seconds: a pod that started faster than kubectl does
+    // would be listed Running at once and never show a MODIFIED line.
+    const init = `  initContainers:\n    - { name: hold, image: ${TEST_IMAGE}, command: ['sleep', '3'] }`;
+    await k.ok(['apply', '-f', '-'], { input: sleeperPod('watched', TEST_IMAGE, { spec: init }) });
     const watcher = spawn(kubectlPath(), ['get', 'pods', 'watched', '-w', '--output-watch-events'], {
       env: { ...process.env, KUBECONFIG: k.kubeconfig, HOME: k.instance.dataDir },
     });
     let out = '';
     watcher.stdout.on('data', (c: Buffer) => (out += c.toString()));
     try {
-      await waitFor('the initial ADDED line', async () => /ADDED\s+watched/.test(out));
+      await waitFor('the ADDED line, not yet running', async () => /ADDED\s+watched\s+0\/1\s/.test(out));
       await waitFor('the MODIFIED line once running', async () =>
         /MODIFIED\s+watched\s+1\/1\s+Running/.test(out),
       );
