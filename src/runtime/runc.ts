@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isNotFound } from '../util/fs.js';
+import { releaseExecFifo } from './exec-fifo.js';
 import { statFields } from './proc-stat.js';
 import { CommandError, commandLine, run, runUnchecked } from '../util/exec.js';
 
@@ -96,7 +97,17 @@ export class Runc {
       throw new CommandError(commandLine(this.binary, args), r.exitCode, await runcError(log));
   }
 
+  /** Starts a created container: through its exec fifo when it has one, else `runc start` (for its error). */
   async start(id: string): Promise<void> {
+    const state = await this.state(id);
+    const init = this.inits.get(id);
+    if (state?.status === 'created' && init) {
+      const alive = () => processAlive(init.pid, init.start);
+      if (await releaseExecFifo(join(this.root, id), alive, TIMEOUT_MS)) {
+        init.started = true;
+        return;
+      }
+    }
     await run(this.binary, ['--root', this.root, 'start', id], { timeoutMs: TIMEOUT_MS });
   }
 
