@@ -11,7 +11,7 @@ import {
 } from '../test/integration/support/podlet-process.js'; // prettier-ignore
 import { call, connect, type Client } from './api-client.js';
 import { PodmanPeer } from './podman-peer.js';
-import { podmanPlayTimes, STARTUP_MANIFEST } from './pod-startup.js';
+import { podmanPlayTimes, READY_RUNS_FACTOR, STARTUP_MANIFEST } from './pod-startup.js';
 import { cpuSeconds } from './proc-stat.js';
 import { perPodMegabytes, podOverhead, pssKb, readProcesses } from './memory.js';
 import { absolute, summarize, type Figure } from './stats.js';
@@ -24,8 +24,9 @@ const POLL_MS = 10;
 
 export async function kubeletFigures(runs: number, log: (line: string) => void): Promise<Figure[]> {
   const template = parseAllDocuments(await readFile(STARTUP_MANIFEST, 'utf8'))[0]?.toJS() as Pod;
-  const podlet = await timePodlet(template, runs, log);
-  const podman = { one: await podmanPlayTimes(runs, log), ...(await timePodmanMany(template, log)) };
+  const readyRuns = runs * READY_RUNS_FACTOR;
+  const podlet = await timePodlet(template, readyRuns, log);
+  const podman = { one: await podmanPlayTimes(readyRuns, log), ...(await timePodmanMany(template, log)) };
   const memory = {
     // A garbage collection between the two readings can free more than 50 pods cost: that counts as no growth.
     podlet: perPodMegabytes(podlet.overhead, MANY, Math.max(0, podlet.daemonDeltaKb)),

@@ -1,7 +1,6 @@
 // A pod's sandbox as the pod worker keeps it (kuberuntime_manager.go SyncPod, createPodSandbox): a ready one is kept,
 // dead ones are removed with their containers, and a new one gets the pod's cgroup, resolv.conf, hostname and port
 // mappings.
-import { readFileSync } from 'node:fs';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import { computeQosClass } from '../api/qos.js';
 import { podCgroupValues } from '../api/resources.js';
@@ -9,6 +8,7 @@ import { podFqdn, podHostname, podKernelHostname, renderResolvConf } from '../ne
 import type { ContainerRuntime, PodRuntimeState } from '../runtime/runtime.js';
 import type { SandboxConfig } from '../runtime/sandbox.js';
 import type { StartingSandbox } from '../runtime/types.js';
+import { readTextOr } from '../util/fs.js';
 import type { EventRecorder } from './events.js';
 import { podPortMappings } from './ports.js';
 
@@ -46,7 +46,7 @@ export class PodSandboxes {
       ...podCgroupValues(pod),
       pidsLimit: this.deps.podPidsLimit,
     });
-    const hostResolvConf = readFileOr(this.deps.hostResolvConfPath, '');
+    const hostResolvConf = readTextOr(this.deps.hostResolvConfPath, '');
     const resolv = renderResolvConf({
       dnsPolicy: pod.spec?.dnsPolicy ?? 'ClusterFirst',
       hostNetwork: pod.spec?.hostNetwork === true,
@@ -95,13 +95,5 @@ export class PodSandboxes {
     await Promise.all(inSandbox.map((c) => this.deps.runtime.containers.stop(c.record.id, grace)));
     await Promise.all(inSandbox.map((c) => this.deps.runtime.containers.remove(c.record.id)));
     await this.deps.runtime.sandboxes.remove(id);
-  }
-}
-
-function readFileOr(path: string, fallback: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return fallback;
   }
 }

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { watch } from 'node:fs';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, watch, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Container, Pod } from 'kubernetes-types/core/v1.js';
 import type { ContainerCgroupValues } from '../api/resources.js';

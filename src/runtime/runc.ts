@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isNotFound } from '../util/fs.js';
+import { isNotFound, readTextOr } from '../util/fs.js';
 import { releaseExecFifo } from './exec-fifo.js';
 import { statFields } from './proc-stat.js';
 import { CommandError, commandLine, run, runUnchecked } from '../util/exec.js';
@@ -148,7 +148,7 @@ export class Runc {
 
 /** The messages of runc's JSON log at level error or fatal: what it would have printed on stderr. */
 async function runcError(log: string): Promise<string> {
-  const text = readFileOrEmpty(log);
+  const text = readTextOr(log, '');
   return text
     .split('\n')
     .flatMap((line) => {
@@ -176,12 +176,4 @@ function processAlive(pid: number, startTime: number): boolean {
   const fields = statFields(text);
   const state = fields[0];
   return state !== 'Z' && state !== 'X' && Number(fields[19]) === startTime;
-}
-
-function readFileOrEmpty(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return '';
-  }
 }

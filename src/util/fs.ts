@@ -45,6 +45,15 @@ export async function readJsonIfExists<T>(path: string): Promise<T | undefined> 
   }
 }
 
+/** A small file's text, or `fallback` when it cannot be read. */
+export function readTextOr(path: string, fallback: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return fallback;
+  }
+}
+
 export async function exists(path: string): Promise<boolean> {
   try {
     statSync(path);
