@@ -48,6 +48,10 @@ export class LogRotation {
           );
         }
       }
+    } catch (err) {
+      // Observing the runtime writes what it sees first (an exit record), which a full disk refuses: the next pass
+      // tries again, and the daemon must not die of it.
+      this.logger.warn({ err }, 'log rotation pass failed');
     } finally {
       this.running = false;
     }
