@@ -232,10 +232,14 @@ export class PodWorker {
     state: PodRuntimeState,
     latest: Map<string, ContainerStatus>,
   ): Promise<void> {
-    // Besides the newest instance, the newest dead one stays: it is the lastState (the kubelet's container GC keeps
-    // MaxPerPodContainer = 1 dead container per container, kuberuntime_gc.go).
-    const dead = latestInstances(state.containers.filter((c) => c.state === 'exited'));
-    const keep = new Set([...latest.values(), ...dead.values()].map((c) => c.record.id));
+    // Besides the newest instance, the newest dead one before it stays: it is the lastState, also when the newest has
+    // exited too (a pod completed after a restart). The kubelet's container GC keeps MaxPerPodContainer = 1 dead
+    // container per container (kuberuntime_gc.go).
+    const newest = new Set([...latest.values()].map((c) => c.record.id));
+    const dead = latestInstances(
+      state.containers.filter((c) => c.state === 'exited' && !newest.has(c.record.id)),
+    );
+    const keep = new Set([...newest, ...[...dead.values()].map((c) => c.record.id)]);
     for (const c of state.containers) {
       if (!keep.has(c.record.id) && c.state === 'exited')
         await this.deps.runtime.containers.remove(c.record.id);
