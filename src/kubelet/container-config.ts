@@ -103,13 +103,14 @@ function expandSubPath(expr: string, env: readonly EnvVar[]): string {
 }
 
 /**
- * A Secret or memory emptyDir is a tmpfs podlet mounted nosuid,nodev. In a pod's own user namespace those flags are
- * locked, and runc 1.1 remounts a bind (read-only for a Secret) without them unless named: EPERM. Naming the flags
- * the source already has changes nothing else.
+ * A secret, projected, downwardAPI or memory emptyDir volume is a tmpfs podlet mounted nosuid,nodev (decision 0050).
+ * In a pod's own user namespace those flags are locked, and runc 1.1 remounts a bind (read-only for the first three)
+ * without them unless named: EPERM. Naming the flags the source already has changes nothing else.
  */
 function tmpfsVolumeFlags(pod: Pod, name: string): string[] {
   const v = pod.spec?.volumes?.find((vol) => vol.name === name);
-  return v?.secret !== undefined || v?.emptyDir?.medium === 'Memory' ? ['nosuid', 'nodev'] : [];
+  const tmpfs = Boolean(v?.secret ?? v?.projected ?? v?.downwardAPI) || v?.emptyDir?.medium === 'Memory';
+  return tmpfs ? ['nosuid', 'nodev'] : [];
 }
 
 /** The volume plugin's GetAttributes().ReadOnly. */

@@ -138,6 +138,13 @@ function fromSource(ctx: EnvContext, source: EnvVarSource): string | undefined {
   throw new ContainerEnvError(`couldn't find key ${ref.key} in ${what} ${namespace}/${ref.name}`);
 }
 
+/** Whether the container's env reads the pod's IPs, which are known only once the pod's network is set up. */
+export function readsPodIps(container: Container): boolean {
+  return (container.env ?? []).some((e) => POD_IP_FIELDS.has(e.valueFrom?.fieldRef?.fieldPath ?? ''));
+}
+
+const POD_IP_FIELDS = new Set(['status.podIP', 'status.podIPs']);
+
 /** The downward API: the kubelet's status and spec fields here, the object's own fields as volumes read them. */
 function podField(ctx: EnvContext, ref: ObjectFieldSelector): string {
   const { pod } = ctx;

@@ -8,7 +8,7 @@ import type { EnvVar } from '../runtime/oci/process.js';
 import type { Mount } from '../runtime/oci/types.js';
 import type { ContainerRecord, StartingSandbox } from '../runtime/types.js';
 import { containerConfig, containerMounts, ContainerMountError } from './container-config.js';
-import { containerEnv, ContainerEnvError, type ObjectSource } from './container-env.js';
+import { containerEnv, ContainerEnvError, readsPodIps, type ObjectSource } from './container-env.js';
 import type { ContainerLifecycleHooks, LifecycleHookDeps } from './container-lifecycle-hooks.js';
 import { containerFieldPath } from './events.js';
 import type { ImageManager } from './image-manager.js';
@@ -48,6 +48,8 @@ export class ContainerStarter {
       this.deps.events.record(pod, { type: 'Warning', reason: 'Failed', message, fieldPath });
       return false;
     }
+    // A new pod's containers are made while its network is set up (decision 0051), unless they need its IPs.
+    if (readsPodIps(container)) await sandbox.running;
     const env = this.environment(pod, container, sandbox);
     if (!env) return false;
     const mounts = await this.mounts(pod, container, volumePaths, env);

@@ -16,25 +16,24 @@ import { hugePageMountOption, isHugePageMedium } from '../api/hugepages.js';
 import { podCgroupValues } from '../api/resources.js';
 import { hasData } from '../volume/atomic-writer.js';
 import { configMapPayload, configMapVolumePath, setUpConfigMap } from '../volume/configmap.js';
-import { downwardApiPayload, downwardApiVolumePath, setUpDownwardApi } from '../volume/downward-api.js';
+import {
+  DOWNWARD_API_PLUGIN_DIR,
+  downwardApiPayload,
+  downwardApiVolumePath,
+} from '../volume/downward-api.js';
 import { EMPTY_DIR_PLUGIN_DIR, setUpEmptyDir, tearDownEmptyDir } from '../volume/empty-dir.js';
 import { VolumeSetUpError } from '../volume/errors.js';
+import { setUpMemoryBacked, tearDownMemoryBacked } from '../volume/memory-backed.js';
 import { ensureVolumeOwnership } from '../volume/ownership.js';
 import { setUpHostPath } from '../volume/host-path.js';
 import { claimedHostPath } from '../volume/persistent-claim.js';
 import {
+  PROJECTED_PLUGIN_DIR,
   projectedPayload,
   projectedVolumePath,
-  setUpProjected,
   type ProjectionObjects,
 } from '../volume/projected.js';
-import {
-  SECRET_PLUGIN_DIR,
-  secretPayload,
-  secretVolumePath,
-  setUpSecret,
-  tearDownSecret,
-} from '../volume/secret.js';
+import { SECRET_PLUGIN_DIR, secretPayload, secretVolumePath } from '../volume/secret.js';
 import { ensureDir } from '../util/fs.js';
 import type { ObjectSource } from './container-env.js';
 import type { NodeAllocatable } from './node-object.js';
@@ -101,11 +100,16 @@ export async function setUpPodVolumes(ctx: PodVolumesContext): Promise<PodVolume
   return { paths, failures, ready: volumes.every((v) => paths.has(v.name)) };
 }
 
-/** Unmounts what was mounted under the pod directory (memory emptyDirs, secrets) and removes the volumes. */
+/**
+ * Unmounts what was mounted under the pod directory (memory emptyDirs, and the tmpfs of secret, projected and
+ * downwardAPI volumes) and removes the volumes.
+ */
 export async function tearDownPodVolumes(podDir: string): Promise<void> {
   const names = (plugin: string) => readdir(join(podDir, 'volumes', plugin)).catch(() => [] as string[]);
   for (const name of await names(EMPTY_DIR_PLUGIN_DIR)) await tearDownEmptyDir(podDir, name);
-  for (const name of await names(SECRET_PLUGIN_DIR)) await tearDownSecret(podDir, name);
+  for (const plugin of [SECRET_PLUGIN_DIR, PROJECTED_PLUGIN_DIR, DOWNWARD_API_PLUGIN_DIR]) {
+    for (const name of await names(plugin)) await tearDownMemoryBacked(join(podDir, 'volumes', plugin, name));
+  }
 }
 
 async function setUpVolume(ctx: PodVolumesContext, v: Volume): Promise<string> {
@@ -134,7 +138,8 @@ async function setUpVolume(ctx: PodVolumesContext, v: Volume): Promise<string> {
   }
   if (v.secret) {
     const secret = requireObjects(ctx, 'secret').secret(namespaceOf(pod), v.secret.secretName ?? '');
-    return setUpSecret(podDir, v.name, secretPayload(v.secret, secret), memoryVolumeSize(pod, undefined));
+    const payload = secretPayload(v.secret, secret);
+    return setUpMemoryBacked(secretVolumePath(podDir, v.name), payload, memoryVolumeSize(pod, undefined));
   }
   if (v.downwardAPI) {
     const payload = downwardApiPayload(
@@ -143,12 +148,16 @@ async function setUpVolume(ctx: PodVolumesContext, v: Volume): Promise<string> {
       v.downwardAPI.defaultMode,
       ctx.allocatable,
     );
-    return setUpDownwardApi(podDir, v.name, payload);
+    return setUpMemoryBacked(
+      downwardApiVolumePath(podDir, v.name),
+      payload,
+      memoryVolumeSize(pod, undefined),
+    );
   }
   if (v.projected) {
     const tokens = await projectedTokens(ctx, v.projected);
     const payload = projectedPayload(pod, v.projected, projectionObjects(ctx, tokens), ctx.allocatable);
-    return setUpProjected(podDir, v.name, payload);
+    return setUpMemoryBacked(projectedVolumePath(podDir, v.name), payload, memoryVolumeSize(pod, undefined));
   }
   throw new VolumeSetUpError('this volume type is not supported by podlet');
 }

@@ -2,9 +2,10 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CommandError, commandLine, run, runUnchecked } from '../util/exec.js';
 import { exists, isNotFound } from '../util/fs.js';
+import { pinNewNamespaces } from '../util/mount.js';
 import { NetworkConfigError } from './errors.js';
 
-/** Where iproute2 bind-mounts persistent network namespaces (`ip netns add`). */
+/** Where iproute2 bind-mounts persistent network namespaces (`ip netns add`); podlet's go there too. */
 export const NETNS_DIR = '/run/netns';
 
 const IP_TIMEOUT_MS = 10_000;
@@ -22,7 +23,7 @@ export function netnsPath(name: string): string {
  */
 export async function createNetns(name: string): Promise<string> {
   const path = netnsPath(name);
-  await run('ip', ['netns', 'add', name], { timeoutMs: IP_TIMEOUT_MS });
+  await pinNewNamespaces({ net: path });
   return path;
 }
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { chmod, copyFile, rename } from 'node:fs/promises';
 import { hostname as hostHostname } from 'node:os';
 import { join } from 'node:path';
@@ -50,6 +50,12 @@ const NODE_HOSTS_FILE = '/etc/hosts';
 /** The sandbox's oom_score_adj (kubelet qos/policy.go PodInfraOOMAdj). */
 const PAUSE_OOM_SCORE_ADJ = -998;
 
+/** What setUp leaves under way: the pause's start and the network's set-up. */
+interface SandboxStart {
+  pause: Promise<void>;
+  network: Promise<void>;
+}
+
 /** Pod sandboxes: one catatonit ("pause") per pod owning its network, IPC, UTS (and shared PID) namespaces. */
 export class SandboxManager {
   private readonly records: RecordCache<SandboxRecord>;
@@ -99,15 +105,15 @@ export class SandboxManager {
     await ensureDir(dir, record.userns ? TRAVERSABLE_DIR : 0o700);
     // Written first: if podlet dies from here on, the next start finds the record and tears down what exists.
     await this.save(record);
-    let pause: Promise<void>;
+    let started: SandboxStart;
     try {
-      ({ pause } = await this.setUp(record, config));
+      started = await this.setUp(record, config);
     } catch (e) {
       this.logger.warn({ pod: record.podName, sandbox: id, err: e }, 'sandbox creation failed; tearing down');
       await this.remove(id);
       throw e;
     }
-    const running = pause.then(async () => {
+    const running = Promise.all([started.pause, started.network]).then(async () => {
       record.phase = 'ready';
       await this.save(record);
       return this.status(record);
@@ -115,13 +121,16 @@ export class SandboxManager {
     // Whoever holds the sandbox awaits this; until then a failure must not count as unhandled. The record stays in
     // `creating`, so the sandbox is dead to the kubelet, which removes it with its containers.
     running.catch((err: unknown) =>
-      this.logger.warn({ pod: record.podName, sandbox: id, err }, 'pause process failed to start'),
+      this.logger.warn({ pod: record.podName, sandbox: id, err }, 'sandbox failed to start'),
     );
     return { record, running };
   }
 
-  /** Sets the sandbox up; resolves with the pause's start, still under way for a pod with pinned namespaces. */
-  private async setUp(record: SandboxRecord, config: SandboxConfig): Promise<{ pause: Promise<void> }> {
+  /**
+   * Sets the sandbox up. A pod with pinned namespaces gets it back as soon as they exist, with its pause process
+   * starting and its network being wired up (decision 0051); any other pod once both are done.
+   */
+  private async setUp(record: SandboxRecord, config: SandboxConfig): Promise<SandboxStart> {
     const dir = this.paths.sandbox(record.id);
     const podDir = this.paths.pod(record.podUid);
     await ensureDir(podDir, 0o700);
@@ -131,28 +140,39 @@ export class SandboxManager {
     await writeJsonAtomic(join(dir, 'config.json'), await this.pauseSpec(record, config));
     // A pod with its own user namespace gets its network namespace from runc, made inside it (see below); any
     // other pod's is made here, beside its /dev/shm and pinned IPC and UTS namespaces.
-    const netns = record.userns || record.netnsName === '' ? undefined : createNetns(record.netnsName);
-    const pins = record.pinnedNamespaces ? pinNamespaces(record.pinnedNamespaces) : undefined;
-    await allOrFirstError([this.mountShm(dir, config), ...(netns ? [netns] : []), ...(pins ? [pins] : [])]);
+    const ownNetns = !record.userns && record.netnsName !== '';
+    // A pinnable pod has a network namespace of its own (it is neither hostNetwork nor user-namespaced).
+    const namespaces = record.pinnedNamespaces
+      ? pinNamespaces(record.pinnedNamespaces, record.netnsPath)
+      : ownNetns
+        ? createNetns(record.netnsName)
+        : undefined;
+    await allOrFirstError([this.mountShm(dir, config), ...(namespaces ? [namespaces] : [])]);
     // No conmon: the pause process writes no log, nobody attaches to it, and the relist sees it die (decision 0044).
     if (record.userns) {
       await this.setUpInUserNamespace(record, podDir, config);
-      return { pause: Promise.resolve() };
+      return { pause: Promise.resolve(), network: Promise.resolve() };
     }
     // The pause joins the network namespace by its path, so it starts while the CNI plugins wire that up.
     const pause = this.runc.createUnmonitored(record.id, dir, true);
-    pause.catch(() => undefined); // awaited below or by the caller; not unhandled meanwhile
-    try {
-      await this.setUpNetwork(record);
-      // The network is up: the hosts file names the pod's IPs.
-      await writeFileAtomic(join(podDir, 'etc-hosts'), await etcHosts(record, config));
-    } catch (e) {
-      await pause.catch(() => undefined);
-      throw e;
-    }
+    const hostsFile = join(podDir, 'etc-hosts');
+    // Containers bind-mount the hosts file when they are created: it must exist by then, and gets its content (the
+    // pod's IPs) in place, on the same inode, before any of them starts.
+    closeSync(openSync(hostsFile, 'a', 0o644));
+    const network = this.setUpNetwork(record).then(async () => {
+      writeFileSync(hostsFile, await etcHosts(record, config));
+    });
+    // Awaited below or by the caller; not unhandled meanwhile.
+    for (const step of [pause, network]) step.catch(() => undefined);
     // Containers join a pinned namespace by its path; the others', /proc/<pause>/ns/*: the pause must run first.
-    if (!record.pinnedNamespaces) await pause;
-    return { pause };
+    if (record.pinnedNamespaces) return { pause, network };
+    try {
+      await network;
+    } finally {
+      await pause.catch(() => undefined);
+    }
+    await pause;
+    return { pause, network };
   }
 
   /** runc makes the network namespace inside the user namespace: the network is wired up between create and start. */

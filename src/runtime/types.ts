@@ -30,12 +30,15 @@ export interface SandboxRecord {
   pinnedNamespaces?: PinnedNamespaces;
 }
 
-/** A sandbox whose network is set up (its IPs known) and whose pause process may still be starting. */
+/**
+ * A sandbox whose namespaces exist, and whose pause process and network may still be starting: until `running`
+ * settles, `record.ips` may be empty.
+ */
 export interface StartingSandbox {
   record: SandboxRecord;
   /**
-   * Settles when the pause runs; a container may be created before, and is started after. A rejection leaves a
-   * dead sandbox, which the kubelet replaces with what was created in it.
+   * Settles when the pause runs and the network is set up; a container may be created before, and is started
+   * after. A rejection leaves a dead sandbox, which the kubelet replaces with what was created in it.
    */
   running: Promise<SandboxStatus>;
 }

@@ -9,8 +9,7 @@ import type {
 import { goQuote } from '../api/errors.js';
 import { nanosToMilli, nanosToUnits, parseQuantityValue, quantityToNanos } from '../api/quantity.js';
 import { containerLimits, containerRequests } from '../api/resources.js';
-import { ensureDir } from '../util/fs.js';
-import { writeAtomically, type Payload } from './atomic-writer.js';
+import type { Payload } from './atomic-writer.js';
 import { aggregateMessages, VolumeSetUpError } from './errors.js';
 import { DEFAULT_VOLUME_FILE_MODE } from './key-projection.js';
 
@@ -50,13 +49,6 @@ export function downwardApiPayload(
   }
   if (errors.length > 0) throw new VolumeSetUpError(aggregateMessages(errors));
   return payload;
-}
-
-export async function setUpDownwardApi(podDir: string, name: string, payload: Payload): Promise<string> {
-  const path = downwardApiVolumePath(podDir, name);
-  await ensureDir(path, 0o777);
-  await writeAtomically(path, payload);
-  return path;
 }
 
 /** fieldpath.ExtractFieldPathAsString: the metadata a volume may show. */

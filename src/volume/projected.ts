@@ -8,8 +8,7 @@ import type {
   Secret,
   ServiceAccountTokenProjection,
 } from 'kubernetes-types/core/v1.js';
-import { ensureDir } from '../util/fs.js';
-import { writeAtomically, type Payload } from './atomic-writer.js';
+import type { Payload } from './atomic-writer.js';
 import { configMapData } from './configmap.js';
 import { downwardApiPayload, type Allocatable } from './downward-api.js';
 import { aggregateMessages, VolumeSetUpError } from './errors.js';
@@ -81,11 +80,4 @@ function tokenPayload(
     throw new VolumeSetUpError('cannot project a service account token: no API server to request it from');
   const token = objects.serviceAccountToken(projection);
   return new Map([[projection.path, { data: Buffer.from(token), mode }]]);
-}
-
-export async function setUpProjected(podDir: string, name: string, payload: Payload): Promise<string> {
-  const path = projectedVolumePath(podDir, name);
-  await ensureDir(path, 0o777);
-  await writeAtomically(path, payload);
-  return path;
 }

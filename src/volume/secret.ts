@@ -2,9 +2,7 @@
 // reaches the node's disk.
 import { join } from 'node:path';
 import type { Secret, SecretVolumeSource } from 'kubernetes-types/core/v1.js';
-import { ensureDir, removeTree } from '../util/fs.js';
-import { isMountPoint, mount, unmount } from '../util/mount.js';
-import { writeAtomically, type Payload } from './atomic-writer.js';
+import type { Payload } from './atomic-writer.js';
 import { VolumeSetUpError } from './errors.js';
 import { DEFAULT_VOLUME_FILE_MODE, keyedPayload, type KeyedData } from './key-projection.js';
 
@@ -28,30 +26,4 @@ export function secretPayload(source: SecretVolumeSource, secret: Secret | undef
   if (!secret && !optional) throw new VolumeSetUpError(`secret "${source.secretName ?? ''}" not found`);
   const data: KeyedData = secret ? secretData(secret) : { kind: 'secret', data: new Map() };
   return keyedPayload(data, source.items, source.defaultMode ?? DEFAULT_VOLUME_FILE_MODE, optional);
-}
-
-/**
- * Mounts the volume's tmpfs (once) and writes the files when they changed; returns its host path. The tmpfs is
- * sized like a memory-backed emptyDir (the kubelet wraps secrets in one).
- */
-export async function setUpSecret(
-  podDir: string,
-  name: string,
-  payload: Payload,
-  memorySizeBytes: number,
-): Promise<string> {
-  const path = secretVolumePath(podDir, name);
-  await ensureDir(path, 0o777);
-  if (!(await isMountPoint(path))) {
-    await mount('tmpfs', path, 'tmpfs', ['nosuid', 'nodev', 'mode=1777', `size=${memorySizeBytes}`]);
-  }
-  await writeAtomically(path, payload);
-  return path;
-}
-
-export async function tearDownSecret(podDir: string, name: string): Promise<void> {
-  const path = secretVolumePath(podDir, name);
-  await unmount(path);
-  if (await isMountPoint(path)) throw new VolumeSetUpError(`secret volume ${path} is still mounted`);
-  await removeTree(path);
 }

@@ -87,7 +87,11 @@ describe('pod volumes through kubectl', () => {
       await sh('data-vols', 'stat -L -c %a /etc/secret/password; cat /etc/secret/password'),
       '400\ns3cret',
     );
-    assert.equal(await sh('data-vols', 'awk \'$2=="/etc/secret"{print $3}\' /proc/mounts'), 'tmpfs\n');
+    // The kubelet keeps secret, downwardAPI and projected files on a tmpfs of their own; configMap files on disk.
+    const fsType = (dir: string) => sh('data-vols', `awk '$2=="${dir}"{print $3}' /proc/mounts`);
+    for (const dir of ['/etc/secret', '/etc/podinfo', '/etc/all'])
+      assert.equal(await fsType(dir), 'tmpfs\n', dir);
+    assert.notEqual(await fsType('/etc/cfg'), 'tmpfs\n');
     assert.equal(await sh('data-vols', 'cat /etc/greeting'), 'hello');
     assert.equal(await sh('data-vols', 'cat /etc/podinfo/labels'), 'app="demo"');
     assert.equal(

@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { ConfigMap, Container, Pod, Secret } from 'kubernetes-types/core/v1.js';
-import { containerEnv, ContainerEnvError, type EnvContext } from '../../../src/kubelet/container-env.js';
+import {
+  containerEnv,
+  ContainerEnvError,
+  readsPodIps,
+  type EnvContext,
+} from '../../../src/kubelet/container-env.js';
 
 const configMaps: Record<string, ConfigMap> = { cm: { data: { a: '1' } } };
 const secrets: Record<string, Secret> = { s: { data: { token: Buffer.from('t0k').toString('base64') } } };
@@ -73,5 +78,23 @@ describe('container environment', () => {
       () => env({ env: [{ name: 'V', valueFrom: { secretKeyRef: { name: 'nope', key: 'k' } } }] }),
       new ContainerEnvError('secret "nope" not found'),
     );
+  });
+});
+
+describe('readsPodIps', () => {
+  const fieldRef = (fieldPath: string) => ({ name: 'V', valueFrom: { fieldRef: { fieldPath } } });
+  const container = (env: Container['env']): Container => ({
+    name: 'c',
+    image: 'i',
+    ...(env ? { env } : {}),
+  });
+
+  test('is true for status.podIP and status.podIPs only', () => {
+    assert.equal(readsPodIps(container([fieldRef('status.podIP')])), true);
+    assert.equal(readsPodIps(container([{ name: 'A', value: 'x' }, fieldRef('status.podIPs')])), true);
+    for (const path of ['status.hostIP', 'metadata.name', 'spec.nodeName'])
+      assert.equal(readsPodIps(container([fieldRef(path)])), false, path);
+    assert.equal(readsPodIps(container([{ name: 'IP', value: '$(POD_IP)' }])), false);
+    assert.equal(readsPodIps(container(undefined)), false);
   });
 });

@@ -144,6 +144,31 @@ describe('container mounts', () => {
     );
   });
 
+  test('binds of the tmpfs-backed volumes name nosuid and nodev, which a user namespace locks', async () => {
+    const volumes: Pod['spec'] = {
+      containers: [],
+      volumes: [
+        { name: 'secret', secret: { secretName: 's' } },
+        { name: 'projected', projected: { sources: [] } },
+        { name: 'downward', downwardAPI: { items: [] } },
+        { name: 'memory', emptyDir: { medium: 'Memory' } },
+        { name: 'disk', emptyDir: {} },
+        { name: 'cfg', configMap: { name: 'c' } },
+      ],
+    };
+    const names = (volumes.volumes ?? []).map((v) => v.name);
+    const mounts = await containerMounts(
+      { spec: volumes },
+      { name: 'c', volumeMounts: names.map((name) => ({ name, mountPath: `/${name}` })) },
+      new Map(names.map((name) => [name, dir])),
+      [],
+    );
+    assert.deepEqual(
+      mounts.map((m) => [m.destination, m.options?.includes('nosuid') && m.options.includes('nodev')]),
+      names.map((name) => [`/${name}`, !['disk', 'cfg'].includes(name)]),
+    );
+  });
+
   test('a subPathExpr naming an unset variable is a config error', async () => {
     const container = {
       name: 'c',
