@@ -1,5 +1,6 @@
 // A plain HTTPS client of podlet's API for the benchmarks: the admin certificate, no client library in the way.
 import { readFile, writeFile } from 'node:fs/promises';
+import type { ClientRequest } from 'node:http';
 import { request, type RequestOptions } from 'node:https';
 import { join } from 'node:path';
 import { podlet, waitFor, type Instance } from '../test/integration/support/podlet-process.js';
@@ -8,6 +9,12 @@ export interface Client {
   base: string;
   tls: Pick<RequestOptions, 'ca' | 'cert' | 'key'>;
   kubeconfig: string;
+}
+
+/** One event of a watch stream. */
+export interface WatchEvent<T> {
+  type: string;
+  object: T;
 }
 
 export async function connect(instance: Instance): Promise<Client> {
@@ -51,5 +58,32 @@ export function call(
     );
     req.on('error', reject);
     req.end(body === undefined ? undefined : JSON.stringify(body));
+  });
+}
+
+/**
+ * Opens a watch (`path` with `watch=true` and its resourceVersion) and calls onEvent for each event as its line
+ * arrives; resolves with the request, to destroy when done, once the response has begun.
+ */
+export function watch<T>(
+  client: Client,
+  path: string,
+  onEvent: (event: WatchEvent<T>) => void,
+): Promise<ClientRequest> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${client.base}${path}`, client.tls, (res) => {
+      let buffer = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        buffer += chunk;
+        for (let nl = buffer.indexOf('\n'); nl >= 0; nl = buffer.indexOf('\n')) {
+          onEvent(JSON.parse(buffer.slice(0, nl)) as WatchEvent<T>);
+          buffer = buffer.slice(nl + 1);
+        }
+      });
+      resolve(req);
+    });
+    req.on('error', reject);
+    req.end();
   });
 }

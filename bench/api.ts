@@ -1,11 +1,10 @@
 // The API's costs: a list of 1000 pods as Table and as JSON (beside `podman pod ps` over as many pods), watch
 // delivery latency to 10 watchers, and ConfigMap creates per second through client-node.
-import { request } from 'node:https';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import {
   destroyInstance, newInstance, PodletDaemon, TEST_IMAGE, TEST_IMAGE_ARCHIVE, waitFor,
 } from '../test/integration/support/podlet-process.js'; // prettier-ignore
-import { call, connect, type Client } from './api-client.js';
+import { call, connect, watch, type Client } from './api-client.js';
 import { PodmanPeer } from './podman-peer.js';
 import { absolute, summarize, type Figure } from './stats.js';
 
@@ -105,35 +104,13 @@ async function watchLatency(client: Client): Promise<number[]> {
   const rv = JSON.parse(
     await call(client, 'GET', '/api/v1/namespaces/default/configmaps', 'application/json'),
   ).metadata.resourceVersion;
+  const path = `/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=${rv}`;
   const streams = await Promise.all(
-    Array.from(
-      { length: WATCHERS },
-      () =>
-        new Promise<import('node:http').ClientRequest>((resolve, reject) => {
-          const req = request(
-            `${client.base}/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=${rv}`,
-            client.tls,
-            (res) => {
-              let buffer = '';
-              res.setEncoding('utf8');
-              res.on('data', (chunk: string) => {
-                buffer += chunk;
-                for (let nl = buffer.indexOf('\n'); nl >= 0; nl = buffer.indexOf('\n')) {
-                  const event = JSON.parse(buffer.slice(0, nl)) as {
-                    type: string;
-                    object: { metadata: { name: string } };
-                  };
-                  buffer = buffer.slice(nl + 1);
-                  const sent = sentAt.get(event.object.metadata.name);
-                  if (event.type === 'ADDED' && sent !== undefined) latencies.push(performance.now() - sent);
-                }
-              });
-              resolve(req);
-            },
-          );
-          req.on('error', reject);
-          req.end();
-        }),
+    Array.from({ length: WATCHERS }, () =>
+      watch<{ metadata: { name: string } }>(client, path, (event) => {
+        const sent = sentAt.get(event.object.metadata.name);
+        if (event.type === 'ADDED' && sent !== undefined) latencies.push(performance.now() - sent);
+      }),
     ),
   );
   try {

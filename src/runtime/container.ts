@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import type { Container, Pod } from 'kubernetes-types/core/v1.js';
 import type { ContainerCgroupValues } from '../api/resources.js';
 import type { ImageRecord } from '../image/types.js';
-import { ensureDir, isNotFound, removeTree, writeJsonAtomic } from '../util/fs.js';
+import { ensureDir, isNotFound, removeTree, writeJsonAtomic, writeJsonReplacing } from '../util/fs.js';
 import type { Logger } from '../util/log.js';
 import { mount, unmount } from '../util/mount.js';
 import type { CgroupManager } from './cgroups/manager.js';
@@ -184,7 +184,7 @@ export class ContainerManager {
         seccompProfileRoot(this.paths.dataDir),
       ),
     });
-    await writeJsonAtomic(join(dir, 'config.json'), spec);
+    writeJsonReplacing(join(dir, 'config.json'), spec);
     await startConmon({
       id: record.id,
       name: `${record.podName}_${record.name}`,

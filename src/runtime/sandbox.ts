@@ -12,8 +12,9 @@ import {
   exists,
   readJsonIfExists,
   removeTree,
-  writeFileAtomic,
+  writeFileReplacing,
   writeJsonAtomic,
+  writeJsonReplacing,
 } from '../util/fs.js';
 import type { Logger } from '../util/log.js';
 import { mount, unmount } from '../util/mount.js';
@@ -134,10 +135,10 @@ export class SandboxManager {
     const dir = this.paths.sandbox(record.id);
     const podDir = this.paths.pod(record.podUid);
     await ensureDir(podDir, 0o700);
-    await writeFileAtomic(join(podDir, 'resolv.conf'), config.resolvConf);
-    await writeFileAtomic(join(podDir, 'hostname'), `${record.hostname}\n`);
+    writeFileReplacing(join(podDir, 'resolv.conf'), config.resolvConf);
+    writeFileReplacing(join(podDir, 'hostname'), `${record.hostname}\n`);
     await this.ensurePauseRootfs();
-    await writeJsonAtomic(join(dir, 'config.json'), await this.pauseSpec(record, config));
+    writeJsonReplacing(join(dir, 'config.json'), await this.pauseSpec(record, config));
     // A pod with its own user namespace gets its network namespace from runc, made inside it (see below); any
     // other pod's is made here, beside its /dev/shm and pinned IPC and UTS namespaces.
     const ownNetns = !record.userns && record.netnsName !== '';
@@ -182,7 +183,7 @@ export class SandboxManager {
     if (pid === undefined) throw new Error(`sandbox ${record.id} has no process after runc create`);
     await attachNetns(record.netnsName, pid);
     await this.setUpNetwork(record);
-    await writeFileAtomic(join(podDir, 'etc-hosts'), await etcHosts(record, config));
+    writeFileReplacing(join(podDir, 'etc-hosts'), await etcHosts(record, config));
     await this.runc.start(record.id);
   }
 
