@@ -6,7 +6,7 @@
 import { closeSync, constants, openSync, readSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { isNotFound } from '../util/fs.js';
+import { errnoCode, isNotFound } from '../util/fs.js';
 
 const EXEC_FIFO = 'exec.fifo';
 /** How often the fifo is read again while `runc init` has not written yet. */
@@ -51,7 +51,7 @@ function readOrNothing(fd: number, buffer: Buffer): number {
   try {
     return readSync(fd, buffer, 0, buffer.length, null);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'EAGAIN') return 0;
+    if (errnoCode(e) === 'EAGAIN') return 0;
     throw e;
   }
 }

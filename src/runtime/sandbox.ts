@@ -114,7 +114,8 @@ export class SandboxManager {
       await this.remove(id);
       throw e;
     }
-    const running = Promise.all([started.pause, started.network]).then(async () => {
+    // Both settle before the sandbox counts as failed: the sync that removes it must not race a CNI ADD under way.
+    const running = allOrFirstError([started.pause, started.network]).then(async () => {
       record.phase = 'ready';
       await this.save(record);
       return this.status(record);
@@ -167,12 +168,7 @@ export class SandboxManager {
     for (const step of [pause, network]) step.catch(() => undefined);
     // Containers join a pinned namespace by its path; the others', /proc/<pause>/ns/*: the pause must run first.
     if (record.pinnedNamespaces) return { pause, network };
-    try {
-      await network;
-    } finally {
-      await pause.catch(() => undefined);
-    }
-    await pause;
+    await allOrFirstError([network, pause]);
     return { pause, network };
   }
 
