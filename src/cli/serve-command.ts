@@ -277,6 +277,7 @@ async function serve(o: ServeOptions): Promise<void> {
   if ((await runtime.listPods()).length === 0) {
     await runtime.network.removeBridge();
     await runtime.cgroups.removeParentIfEmpty();
+    await runtime.unmountRunDir();
   }
 }
 

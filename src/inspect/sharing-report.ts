@@ -102,8 +102,7 @@ async function pauseMember(src: InspectSources, sandbox: SandboxStatus): Promise
 }
 
 async function containerMember(src: InspectSources, c: ContainerStatus): Promise<Observed> {
-  const dir = src.paths.container(c.record.id);
-  const spec = await readJsonIfExists<Spec>(join(dir, 'config.json'));
+  const spec = await readJsonIfExists<Spec>(join(src.paths.bundle(c.record.id), 'config.json'));
   const pid = c.state === 'running' ? c.pid : undefined;
   const { inodes, ...facts } = await processFacts(src, pid, c.record.cgroupPath);
   return {
@@ -114,7 +113,7 @@ async function containerMember(src: InspectSources, c: ContainerStatus): Promise
       state: c.state,
       attempt: c.record.attempt,
       ...facts,
-      rootfsUpper: join(dir, 'upper'),
+      rootfsUpper: join(src.paths.container(c.record.id), 'upper'),
       mounts: (spec?.mounts ?? []).flatMap((m) => mountView(src.paths, c.record.podUid, m)),
     },
     inodes,

@@ -58,12 +58,12 @@ export async function observeContainer(
   if (record.phase === 'creating') return { record, state: 'unknown', oomKilled: false };
   // A live container first: most are, and it is the cheaper question.
   let state = await runc.state(record.id);
-  const bundle = paths.container(record.id);
+  const bundle = paths.bundle(record.id);
   if (state?.status === 'running' && killUnmonitored && !conmonAlive(bundle, record.id))
     state = await killUnmonitoredContainer(runc, record.id);
   if (state?.status === 'running') return { record, state: 'running', pid: state.pid, oomKilled: false };
   if (state?.status === 'created') return { record, state: 'created', oomKilled: false };
-  const exitPath = join(bundle, 'exit.json');
+  const exitPath = join(paths.container(record.id), 'exit.json');
   const saved = await readJsonIfExists<ExitRecord>(exitPath);
   if (saved) {
     exits.set(record.id, saved);

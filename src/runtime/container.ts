@@ -106,6 +106,7 @@ export class ContainerManager {
       sharedPid: sandbox.sharePid || config.pod.spec?.hostPID === true,
     };
     await ensureDir(dir, sandbox.userns ? TRAVERSABLE_DIR : 0o700);
+    await ensureDir(this.paths.bundle(id), sandbox.userns ? TRAVERSABLE_DIR : 0o700);
     await this.save(record);
     try {
       await this.setUp(record, sandbox, sandboxPid, config);
@@ -126,8 +127,10 @@ export class ContainerManager {
     config: ContainerConfig,
   ) {
     const dir = this.paths.container(record.id);
-    const rootfs = join(dir, 'rootfs');
-    for (const d of ['rootfs', 'upper', 'work']) await ensureDir(join(dir, d));
+    const bundle = this.paths.bundle(record.id);
+    const rootfs = join(bundle, 'rootfs');
+    await ensureDir(rootfs);
+    for (const d of ['upper', 'work']) await ensureDir(join(dir, d));
     const usernsPath = `/proc/${sandboxPid}/ns/user`;
     const layers = config.image.layers.map((l) => l.dir);
     const lowers = sandbox.userns ? await idmappedLayers(dir, layers, usernsPath, sandbox.userns) : layers;
@@ -160,8 +163,7 @@ export class ContainerManager {
         {
           destination: '/dev/shm',
           type: 'bind',
-          source:
-            config.pod.spec?.hostIPC === true ? '/dev/shm' : join(this.paths.sandbox(sandbox.id), 'shm'),
+          source: config.pod.spec?.hostIPC === true ? '/dev/shm' : join(this.paths.bundle(sandbox.id), 'shm'),
           options: ['rbind', 'rw', 'nosuid', 'nodev', 'noexec'],
         },
         bind(terminationLog, config.container.terminationMessagePath ?? '/dev/termination-log'),
@@ -184,11 +186,11 @@ export class ContainerManager {
         seccompProfileRoot(this.paths.dataDir),
       ),
     });
-    writeJsonReplacing(join(dir, 'config.json'), spec);
+    writeJsonReplacing(join(bundle, 'config.json'), spec);
     await startConmon({
       id: record.id,
       name: `${record.podName}_${record.name}`,
-      bundle: dir,
+      bundle,
       logPath: record.logPath,
       exitDir: this.paths.exitDir,
       socketDir: this.paths.socketDir,
@@ -262,10 +264,12 @@ export class ContainerManager {
     // `runc delete --force` kills what still runs, every process of a shared PID namespace included.
     await this.runc.delete(id);
     const dir = this.paths.container(id);
-    await unmount(join(dir, 'rootfs'));
+    const bundle = this.paths.bundle(id);
+    await unmount(join(bundle, 'rootfs'));
     await unmountLayers(dir);
     await removeTree(this.paths.exitFile(id));
     await removeTree(join(this.paths.socketDir, id));
+    await removeTree(bundle);
     await removeTree(dir);
     await this.records.delete(id);
     this.exits.delete(id);

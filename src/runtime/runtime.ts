@@ -3,12 +3,14 @@ import { chmod, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PodNetwork } from '../network/cni.js';
 import { ensureDir } from '../util/fs.js';
+import { unmount } from '../util/mount.js';
 import type { Logger } from '../util/log.js';
 import { CgroupManager, DEFAULT_CGROUP_ROOT } from './cgroups/manager.js';
 import { detectCgroupMode } from './cgroups/detect.js';
 import { ContainerManager, type ContainerConfig } from './container.js';
 import { readHostFacts, type HostFacts } from './host-facts.js';
 import { RuntimePaths } from './paths.js';
+import { mountRunDir } from './run-dir.js';
 import { Runc } from './runc.js';
 import { SandboxManager, type SandboxConfig } from './sandbox.js';
 import type { ContainerRecord, ContainerStatus, SandboxStatus, StartingSandbox } from './types.js';
@@ -57,9 +59,10 @@ export class ContainerRuntime {
 
   static async open(o: RuntimeOptions): Promise<ContainerRuntime> {
     const paths = new RuntimePaths(o.dataDir);
+    await mountRunDir(paths.runDir);
     for (const d of [paths.runcRoot, paths.exitDir, paths.socketDir, paths.logsDir])
       await ensureDir(d, 0o700);
-    for (const d of [o.dataDir, paths.sandboxesDir, paths.containersDir, paths.podsDir]) {
+    for (const d of [o.dataDir, paths.sandboxesDir, paths.containersDir, paths.bundlesDir, paths.podsDir]) {
       await ensureDir(d, TRAVERSABLE_DIR);
       await chmod(d, TRAVERSABLE_DIR);
     }
@@ -97,6 +100,11 @@ export class ContainerRuntime {
 
   close(): void {
     this.watcher?.close();
+  }
+
+  /** For a daemon that stops with no pod left: the run dir's tmpfs goes too, and podlet leaves no mount behind. */
+  async unmountRunDir(): Promise<void> {
+    await unmount(this.paths.runDir);
   }
 
   /** Removes what a crash left half-made: records still in `creating` and containers whose sandbox is gone. */

@@ -80,7 +80,7 @@ export class SandboxManager {
   async run(config: SandboxConfig): Promise<StartingSandbox> {
     const meta = config.pod.metadata ?? {};
     const id = randomBytes(16).toString('hex');
-    const dir = this.paths.sandbox(id);
+    const bundle = this.paths.bundle(id);
     // A hostNetwork pod has no network namespace of its own (netnsName and netnsPath stay empty, as containerd
     // leaves NetNSPath empty) and lives in the host's UTS namespace, so its hostname is the node's.
     const hostNetwork = config.pod.spec?.hostNetwork === true;
@@ -100,10 +100,12 @@ export class SandboxManager {
       portMappings: config.portMappings,
       ips: [],
       ...(config.pod.spec?.hostUsers === false ? { userns: await this.allocateUserns() } : {}),
-      ...(pinnable(config.pod) ? { pinnedNamespaces: pinnedNamespacePaths(dir) } : {}),
+      ...(pinnable(config.pod) ? { pinnedNamespaces: pinnedNamespacePaths(bundle) } : {}),
     };
     // A pod's own user namespace must reach its files from inside (see ContainerRuntime.open).
-    await ensureDir(dir, record.userns ? TRAVERSABLE_DIR : 0o700);
+    const mode = record.userns ? TRAVERSABLE_DIR : 0o700;
+    await ensureDir(this.paths.sandbox(id), mode);
+    await ensureDir(bundle, mode);
     // Written first: if podlet dies from here on, the next start finds the record and tears down what exists.
     await this.save(record);
     let started: SandboxStart;
@@ -133,13 +135,13 @@ export class SandboxManager {
    * starting and its network being wired up (decision 0051); any other pod once both are done.
    */
   private async setUp(record: SandboxRecord, config: SandboxConfig): Promise<SandboxStart> {
-    const dir = this.paths.sandbox(record.id);
+    const bundle = this.paths.bundle(record.id);
     const podDir = this.paths.pod(record.podUid);
     await ensureDir(podDir, 0o700);
     writeFileReplacing(join(podDir, 'resolv.conf'), config.resolvConf);
     writeFileReplacing(join(podDir, 'hostname'), `${record.hostname}\n`);
     await this.ensurePauseRootfs();
-    writeJsonReplacing(join(dir, 'config.json'), await this.pauseSpec(record, config));
+    writeJsonReplacing(join(bundle, 'config.json'), await this.pauseSpec(record, config));
     // A pod with its own user namespace gets its network namespace from runc, made inside it (see below); any
     // other pod's is made here, beside its /dev/shm and pinned IPC and UTS namespaces.
     const ownNetns = !record.userns && record.netnsName !== '';
@@ -149,14 +151,14 @@ export class SandboxManager {
       : ownNetns
         ? createNetns(record.netnsName)
         : undefined;
-    await allOrFirstError([this.mountShm(dir, config), ...(namespaces ? [namespaces] : [])]);
+    await allOrFirstError([this.mountShm(bundle, config), ...(namespaces ? [namespaces] : [])]);
     // No conmon: the pause process writes no log, nobody attaches to it, and the relist sees it die (decision 0044).
     if (record.userns) {
       await this.setUpInUserNamespace(record, podDir, config);
       return { pause: Promise.resolve(), network: Promise.resolve() };
     }
     // The pause joins the network namespace by its path, so it starts while the CNI plugins wire that up.
-    const pause = this.runc.createUnmonitored(record.id, dir, true);
+    const pause = this.runc.createUnmonitored(record.id, bundle, true);
     const hostsFile = join(podDir, 'etc-hosts');
     // Containers bind-mount the hosts file when they are created: it must exist by then, and gets its content (the
     // pod's IPs) in place, on the same inode, before any of them starts.
@@ -174,7 +176,7 @@ export class SandboxManager {
 
   /** runc makes the network namespace inside the user namespace: the network is wired up between create and start. */
   private async setUpInUserNamespace(record: SandboxRecord, podDir: string, config: SandboxConfig) {
-    await this.runc.createUnmonitored(record.id, this.paths.sandbox(record.id));
+    await this.runc.createUnmonitored(record.id, this.paths.bundle(record.id));
     const pid = (await this.runc.state(record.id))?.pid;
     if (pid === undefined) throw new Error(`sandbox ${record.id} has no process after runc create`);
     await attachNetns(record.netnsName, pid);
@@ -184,10 +186,10 @@ export class SandboxManager {
   }
 
   /** The pod's /dev/shm, shared by its containers; with hostIPC they bind the host's instead (containerd). */
-  private async mountShm(dir: string, config: SandboxConfig): Promise<void> {
+  private async mountShm(bundle: string, config: SandboxConfig): Promise<void> {
     if (config.pod.spec?.hostIPC === true) return;
-    await ensureDir(join(dir, 'shm'));
-    await mount('shm', join(dir, 'shm'), 'tmpfs', [
+    await ensureDir(join(bundle, 'shm'));
+    await mount('shm', join(bundle, 'shm'), 'tmpfs', [
       'nosuid',
       'nodev',
       'noexec',
@@ -265,11 +267,12 @@ export class SandboxManager {
     const record = await this.load(id);
     await this.stop(id);
     await this.runc.delete(id);
-    const dir = this.paths.sandbox(id);
-    await unmount(join(dir, 'shm'));
+    const bundle = this.paths.bundle(id);
+    await unmount(join(bundle, 'shm'));
     await removeTree(this.paths.exitFile(id));
     await removeTree(join(this.paths.socketDir, id));
-    await removeTree(dir);
+    await removeTree(bundle);
+    await removeTree(this.paths.sandbox(id));
     await this.records.delete(id);
     if (record?.userns) this.reservedUserns.delete(record.userns.hostId);
   }

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Pod } from 'kubernetes-types/core/v1.js';
+import { RuntimePaths } from '../../src/runtime/paths.js';
 import { run, runUnchecked } from '../../src/util/exec.js';
 import { waitFor } from '../integration/support/podlet-process.js';
 import { useCluster, type Cluster } from '../e2e/support/cluster.js';
@@ -112,7 +113,7 @@ describe('runtime faults', () => {
     await k.ok(['apply', '-f', '-'], { input: sleeperPod('lost-monitor') });
     const id = await waitReady(k, 'lost-monitor');
     const conmonPid = Number(
-      (await readFile(join(k.instance.dataDir, 'containers', id, 'conmon.pid'), 'utf8')).trim(),
+      (await readFile(join(new RuntimePaths(k.instance.dataDir).bundle(id), 'conmon.pid'), 'utf8')).trim(),
     );
     process.kill(conmonPid, 'SIGKILL');
     figures.faults++;
@@ -138,7 +139,7 @@ describe('runtime faults', () => {
       ) as { podUid: string };
       if (record.podUid !== uid) continue;
       const state = JSON.parse(
-        await readFile(join(k.instance.dataDir, 'runc', id, 'state.json'), 'utf8'),
+        await readFile(join(new RuntimePaths(k.instance.dataDir).runcRoot, id, 'state.json'), 'utf8'),
       ) as { init_process_pid: number };
       pausePid = state.init_process_pid;
     }
@@ -199,11 +200,11 @@ describe('runtime faults', () => {
       if (refused.exitCode !== 0) assert.match(refused.stderr, /Error from server \(InternalError\)/);
       // The container dies while nothing can be written: its restart waits for space, and the pod shows it then.
       const state = JSON.parse(
-        await readFile(join(k.instance.dataDir, 'runc', id, 'state.json'), 'utf8'),
+        await readFile(join(new RuntimePaths(k.instance.dataDir).runcRoot, id, 'state.json'), 'utf8'),
       ) as { init_process_pid: number };
       process.kill(state.init_process_pid, 'SIGKILL');
       const conmonPid = (
-        await readFile(join(k.instance.dataDir, 'containers', id, 'conmon.pid'), 'utf8')
+        await readFile(join(new RuntimePaths(k.instance.dataDir).bundle(id), 'conmon.pid'), 'utf8')
       ).trim();
       await waitFor(
         'conmon gone',

@@ -89,7 +89,7 @@ function hostVethsOf(cniResult: unknown): string[] {
   return (interfaces ?? []).filter((x) => !x.sandbox && x.name).map((x) => x.name ?? '');
 }
 
-/** conmon's command line names the bundle (`-b <data>/containers/<id>`) and the container (`-c <id>`). */
+/** conmon's command line names the bundle (`-b <data>/run/bundles/<id>`) and the container (`-c <id>`). */
 async function orphanConmons(dataDir: string, runcIds: Set<string>, own: Ownership): Promise<string[]> {
   const found: string[] = [];
   for (const pid of (await readdir('/proc')).filter((p) => /^\d+$/.test(p))) {
@@ -103,15 +103,20 @@ async function orphanConmons(dataDir: string, runcIds: Set<string>, own: Ownersh
   return found;
 }
 
-/** Mounts below the data dir, attributed by their path: containers/<id>, sandboxes/<id> or pods/<uid>. */
+/**
+ * Mounts below the data dir, attributed by their path: run/bundles/<id>, containers/<id> or pods/<uid>; the run dir's
+ * own tmpfs belongs to the instance.
+ */
 async function orphanMounts(dataDir: string, own: Ownership): Promise<string[]> {
+  const runDir = new RuntimePaths(dataDir).runDir;
   const targets = (await readFile('/proc/self/mounts', 'utf8'))
     .split('\n')
     .map((l) => l.split(' ')[1] ?? '')
-    .filter((t) => t.startsWith(`${dataDir}/`));
+    .filter((t) => t.startsWith(`${dataDir}/`) && t !== runDir);
   return targets.filter((t) => {
-    const [kind, id = ''] = t.slice(dataDir.length + 1).split('/');
-    if (kind === 'containers' || kind === 'sandboxes') return !owned(own, id);
+    const inRun = t.startsWith(`${runDir}/`);
+    const [kind, id = ''] = t.slice((inRun ? runDir : dataDir).length + 1).split('/');
+    if (kind === 'containers' || kind === 'bundles') return !owned(own, id);
     if (kind === 'pods') return !own.storeUids.has(id);
     return true;
   });

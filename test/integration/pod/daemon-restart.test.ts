@@ -16,7 +16,8 @@ import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PodNetwork } from '../../../src/network/cni.js';
 import { createNetns } from '../../../src/network/netns.js';
-import { mount } from '../../../src/util/mount.js';
+import { RuntimePaths } from '../../../src/runtime/paths.js';
+import { listMounts, mount } from '../../../src/util/mount.js';
 
 const POD = `
 apiVersion: v1
@@ -51,15 +52,24 @@ describe('the daemon can die without its pods noticing', () => {
     });
     assert.deepEqual(summary(afterRestart), summary(before));
     assert.equal((await ps(fx.instance)).length, 1);
+    // The runtime's volatile state, on the tmpfs the first start mounted, is what the second one found.
+    const runDir = new RuntimePaths(fx.instance.dataDir).runDir;
+    const runMounts = (await listMounts()).filter((m) => m.target === runDir);
+    assert.deepEqual(
+      runMounts.map((m) => m.fstype),
+      ['tmpfs'],
+    );
   });
 
   test('a sandbox and a container half-created when the fx.daemon died leave nothing after the next start', async () => {
     await fx.daemon.stop('SIGKILL');
     const id = randomBytes(16).toString('hex');
-    const dir = join(fx.instance.dataDir, 'sandboxes', id);
+    const paths = new RuntimePaths(fx.instance.dataDir);
+    const dir = paths.sandbox(id);
     const netnsName = `podlet-${id.slice(0, 12)}`;
-    await mkdir(join(dir, 'shm'), { recursive: true });
-    await mount('shm', join(dir, 'shm'), 'tmpfs', ['size=1m']);
+    await mkdir(dir, { recursive: true });
+    await mkdir(join(paths.bundle(id), 'shm'), { recursive: true });
+    await mount('shm', join(paths.bundle(id), 'shm'), 'tmpfs', ['size=1m']);
     const netnsPath = await createNetns(netnsName);
     const request = {
       id,
@@ -88,9 +98,10 @@ describe('the daemon can die without its pods noticing', () => {
     };
     await writeFile(join(dir, 'sandbox.json'), JSON.stringify(record));
     const cid = randomBytes(16).toString('hex');
-    const cdir = join(fx.instance.dataDir, 'containers', cid);
-    await mkdir(join(cdir, 'rootfs'), { recursive: true });
-    await mount('tmpfs', join(cdir, 'rootfs'), 'tmpfs', ['size=1m']);
+    const cdir = paths.container(cid);
+    await mkdir(cdir, { recursive: true });
+    await mkdir(join(paths.bundle(cid), 'rootfs'), { recursive: true });
+    await mount('tmpfs', join(paths.bundle(cid), 'rootfs'), 'tmpfs', ['size=1m']);
     await writeFile(
       join(cdir, 'container.json'),
       JSON.stringify({
@@ -112,9 +123,10 @@ describe('the daemon can die without its pods noticing', () => {
     fx.daemon = new PodletDaemon(fx.instance);
     fx.daemon.start();
     await waitFor('the half-created sandbox and container to be removed', async () => {
-      const sandboxes = await readdir(join(fx.instance.dataDir, 'sandboxes'));
-      const containers = await readdir(join(fx.instance.dataDir, 'containers'));
-      return !sandboxes.includes(id) && !containers.includes(cid);
+      const sandboxes = await readdir(paths.sandboxesDir);
+      const containers = await readdir(paths.containersDir);
+      const bundles = await readdir(paths.bundlesDir);
+      return ![...sandboxes, ...bundles].includes(id) && ![...containers, ...bundles].includes(cid);
     });
     assert.deepEqual(await readdir('/run/netns').then((n) => n.filter((x) => x === netnsName)), []);
     assert.ok(!(await network.allocatedIds()).includes(id), 'the IP went back to the pool');

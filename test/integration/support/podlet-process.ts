@@ -8,6 +8,7 @@ import { after, before } from 'node:test';
 import { run, runUnchecked } from '../../../src/util/exec.js';
 import type { PsEntry } from '../../../src/cli/ps-command.js';
 import { proxyTableName } from '../../../src/proxy/nft-ruleset.js';
+import { RuntimePaths } from '../../../src/runtime/paths.js';
 
 export const REPO = resolve(import.meta.dirname, '..', '..', '..', '..');
 export const PODLET = join(REPO, 'bin', 'podlet');
@@ -153,7 +154,9 @@ export async function execIn(
   id: string,
   cmd: string[],
 ): Promise<{ stdout: string; stderr: string; exitCode: number }> {
-  return runUnchecked('runc', ['--root', join(i.dataDir, 'runc'), 'exec', id, ...cmd], { timeoutMs: 30_000 });
+  return runUnchecked('runc', ['--root', new RuntimePaths(i.dataDir).runcRoot, 'exec', id, ...cmd], {
+    timeoutMs: 30_000,
+  });
 }
 
 /** Everything an instance may leave on the host; each list must be empty after clean-up. */
