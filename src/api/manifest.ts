@@ -3,6 +3,7 @@
 // then validation. Each failure carries kube's wording; pods come back defaulted.
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import { parseAllDocuments, type Document, type Tags } from 'yaml';
+import { MAX_YAML_DEPTH, yamlDepthBound } from './yaml-depth.js';
 import { kubectlInvalidMessage } from './errors.js';
 import { defaultPod } from './pod-defaults.js';
 import { decodePod, podDecodeErrorMessage } from './pod-schema.js';
@@ -35,6 +36,10 @@ const yamlOptions = {
 
 export function parseManifests(text: string, source: string): ParsedManifests {
   const result: ParsedManifests = { pods: [], errors: [] };
+  if (yamlDepthBound(text) > MAX_YAML_DEPTH) {
+    result.errors.push({ source, document: 1, message: `yaml: exceeded max depth of ${MAX_YAML_DEPTH}` });
+    return result;
+  }
   parseAllDocuments(text, yamlOptions).forEach((doc, i) => {
     const fail = (message: string, field?: string): void => {
       result.errors.push({ source, document: i + 1, message, ...(field === undefined ? {} : { field }) });

@@ -2,6 +2,7 @@
 // headers, Status replies.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseYaml } from 'yaml';
+import { MAX_YAML_DEPTH, yamlDepthBound } from '../api/yaml-depth.js';
 import type { KubeObject } from '../api/object.js';
 import { decodeKubernetesProtobuf, KUBERNETES_PROTOBUF, ProtobufDecodeError } from './protobuf.js';
 import { badRequest, requestTooLarge, statusOf, unsupportedMediaType } from './status.js';
@@ -68,12 +69,12 @@ export function parseBody(body: Buffer, contentType: string | undefined): unknow
   }
   if (!JSON_TYPES.includes(type)) throw unsupportedMediaType(type, JSON_TYPES);
   const text = body.toString('utf8');
+  const yaml = type === 'application/yaml' || type === 'application/apply-patch+yaml';
+  if (yaml && yamlDepthBound(text) > MAX_YAML_DEPTH)
+    throw badRequest(`error decoding body: yaml: exceeded max depth of ${MAX_YAML_DEPTH}`);
   let value: unknown;
   try {
-    value =
-      type === 'application/yaml' || type === 'application/apply-patch+yaml'
-        ? parseYaml(text)
-        : JSON.parse(text);
+    value = yaml ? parseYaml(text) : JSON.parse(text);
   } catch (e) {
     const why = e instanceof Error ? e.message : String(e);
     throw badRequest(`error decoding body: ${why}`);

@@ -8,6 +8,7 @@ import {
 } from '../../../src/apiserver/http-io.js';
 import { deleteOptionsOf } from '../../../src/apiserver/resource-handler.js';
 import { ApiError } from '../../../src/apiserver/status.js';
+import { MAX_YAML_DEPTH } from '../../../src/api/yaml-depth.js';
 
 const codeOf = (f: () => unknown): number | undefined => {
   try {
@@ -34,6 +35,23 @@ describe('request bodies', () => {
       undefined,
     );
     assert.equal(nestingDepth({ a: [[1], { b: {} }] }), 4);
+  });
+
+  test('refuses YAML that could nest past the limit with 400 before parsing it', () => {
+    for (const hostile of ['['.repeat(100_000), '- '.repeat(100_000) + 'x', '{a: '.repeat(100_000)]) {
+      for (const type of ['application/yaml', 'application/apply-patch+yaml']) {
+        assert.throws(
+          () => parseBody(Buffer.from(hostile), type),
+          (e: unknown) =>
+            e instanceof ApiError &&
+            e.status.code === 400 &&
+            e.status.message === `error decoding body: yaml: exceeded max depth of ${MAX_YAML_DEPTH}`,
+        );
+      }
+    }
+    assert.deepEqual(parseBody(Buffer.from('a: [[1], {b: {}}]\n'), 'application/yaml'), {
+      a: [[1], { b: {} }],
+    });
   });
 
   test('takes only object media types for a create or update, as kube-apiserver does (415)', () => {
